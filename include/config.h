@@ -1,0 +1,51 @@
+/*
+ * config.h - every limit portsleuth obeys, in one place.
+ *
+ * Tables and buffers are bounded by these constants (or by options whose
+ * defaults these are), so that hostile traffic cannot make the process grow
+ * without limit. Timeouts are in packet time: a capture from two years ago
+ * behaves exactly like live traffic.
+ */
+#ifndef PS_CONFIG_H
+#define PS_CONFIG_H
+
+/* Stream heads: bytes kept per direction before classification. */
+#define PS_DEFAULT_HEAD_BYTES 4096u
+#define PS_MAX_HEAD_BYTES 65536u
+/* Out-of-order TCP segments held per direction while waiting for a gap. */
+#define PS_MAX_OOO_SEGMENTS 16u
+/* UDP: datagrams kept per direction in a head. */
+#define PS_MAX_UDP_DATAGRAMS 4u
+
+/* Flow table. */
+#define PS_DEFAULT_MAX_FLOWS 1000000u
+#define PS_DEFAULT_TCP_IDLE_S 300u
+#define PS_DEFAULT_TCP_CLOSED_S 15u
+#define PS_DEFAULT_UDP_IDLE_S 60u
+/* A flow whose heads are not complete after this many packets is classified anyway. */
+#define PS_CLASSIFY_PACKET_BUDGET 64u
+
+/* IP fragment reassembly. */
+#define PS_FRAG_MAX_DATAGRAMS 256u
+#define PS_FRAG_MAX_FRAGMENTS 64u /* per datagram */
+#define PS_FRAG_MAX_BYTES (4u * 1024u * 1024u)
+#define PS_FRAG_TIMEOUT_S 30u
+#define PS_MAX_IP_DATAGRAM 65535u
+
+/* Nested encapsulations (VLAN, MPLS, tunnels) followed before giving up. */
+#define PS_MAX_ENCAP_DEPTH 8u
+#define PS_MAX_VLAN_TAGS 2u
+
+/* nDPI: packets fed to a flow before giving up. */
+#define PS_NDPI_PACKET_BUDGET 32u
+
+/* Signatures: PCRE2 limits so that no payload makes matching slow. */
+#define PS_PCRE_MATCH_LIMIT 50000u
+#define PS_PCRE_DEPTH_LIMIT 1000u
+
+/* Inventory. */
+#define PS_MAX_EVIDENCE_PER_ENDPOINT 8u
+#define PS_MAX_CLIENTS_TRACKED 64u /* distinct clients counted exactly up to this */
+#define PS_BANNER_BYTES 128u
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * flow.h - the conversation table.
+ *
+ * Conversations are keyed by transport, both endpoints and the outer VLAN id,
+ * in a hash table with a per-run random seed so crafted traffic cannot make
+ * its chains long. Each flow knows which side is the server and how that was
+ * decided, and keeps a stream head per direction until it is classified.
+ *
+ * Time is packet time only. Idle flows time out (TCP idle, TCP after FIN/RST,
+ * UDP idle); when the table is full the least recently active flow is evicted.
+ * Either way the owner's expire callback runs first, so no flow is ever lost
+ * unclassified.
+ */
+#ifndef PS_FLOW_H
+#define PS_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "decode.h"
+#include "stream.h"
+
+/* Side 0 is the endpoint that sent the flow's first packet; side 1 the other. */
+struct flow_key {
+    struct ps_addr addr[2];
+    uint16_t port[2];
+    uint16_t vlan;
+    uint8_t transport;
+};
+
+enum role_reason {
+    ROLE_GUESS = 0,      /* nothing better yet: side 1 (the receiver of the first packet) */
+    ROLE_HANDSHAKE,      /* answered a SYN with SYN-ACK */
+    ROLE_BANNER,         /* sent a server-first banner (set by classify) */
+    ROLE_PORT,           /* a registered port against an ephemeral one */
+    ROLE_RESPONDER,      /* UDP: answered the first datagram */
+};
+
+enum flow_end_reason {
+    FLOW_END_TIMEOUT = 0, /* idle past its timeout (packet time) */
+    FLOW_END_CLOSED,      /* FIN/RST and the closed timeout passed */
+    FLOW_END_EVICTED,     /* table full: least recently active */
+    FLOW_END_FLUSH,       /* end of capture */
+};
+
+struct flow {
+    struct flow_key key;
+    struct flow *hash_next;
+    struct flow *lru_prev, *lru_next; /* most recently active at the head */
+    struct stream_head head[2];       /* by side */
+    uint64_t first_us, last_us;
+    uint64_t packets[2], bytes[2];    /* by side */
+    void *witness_state;              /* nDPI flow while attached, else NULL */
+    uint8_t server;                   /* 0 or 1: which side is the server */
+    uint8_t role_reason;              /* enum role_reason */
+    uint8_t first_talker;             /* 0 none yet, 1 + side that sent payload first */
+    uint8_t classified;               /* heads handed to classify */
+    uint8_t syn_seen;                 /* bit per side */
+    uint8_t closing;                  /* FIN/RST seen */
+};
+
+struct flow_config {
+    uint32_t max_flows;
+    uint32_t head_bytes;
+    uint32_t tcp_idle_s, tcp_closed_s, udp_idle_s;
+};
+
+struct flow_stats {
+    uint64_t created;
+    uint64_t active;
+    uint64_t timed_out;
+    uint64_t closed;
+    uint64_t evicted;
+    uint64_t heads_with_gaps;
+    uint64_t retransmissions;
+    uint64_t out_of_order;
+    uint64_t peak_active;
+};
+
+struct flow_table;
+
+/* Called before a flow leaves the table (timeout, eviction, flush). */
+typedef void (*flow_expire_fn)(struct flow *f, enum flow_end_reason why, void *ctx);
+
+struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_fn on_expire,
+                                     void *ctx);
+void flow_table_destroy(struct flow_table *t); /* does not call on_expire */
+
+/*
+ * Find or create the flow of this packet, update its counters, roles and
+ * stream heads (unless classified), and expire flows idle past their timeout
+ * at the packet's time. *side is set to the sender's side. Returns NULL only
+ * if no flow could be made (allocation failure), counted in stats.
+ */
+struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *pkt, int *side);
+
+/* Expire every flow (end of capture): on_expire with FLOW_END_FLUSH. */
+void flow_table_flush(struct flow_table *t);
+
+/* Advance packet time without a packet (live capture idle): expire what timed out. */
+void flow_table_tick(struct flow_table *t, uint64_t now_us);
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t);
+
+/* Bytes one flow costs without its heads' buffers (for the --max-flows estimate). */
+size_t flow_table_bytes_per_flow(void);
+
+void flow_set_server(struct flow *f, int side, enum role_reason why);
+const char *role_reason_name(enum role_reason r);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * inventory.h - one record per server endpoint (host, port, transport).
+ *
+ * Every classified flow adds its evidence to its server endpoint's record.
+ * The record's service and product are those of its strongest evidence
+ * (hard signature > protocol parser > nDPI > softmatch); when witnesses
+ * disagree both stay in the evidence list and the confidence drops.
+ */
+#ifndef PS_INVENTORY_H
+#define PS_INVENTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "config.h"
+#include "detail.h"
+#include "evidence.h"
+#include "ports.h"
+
+struct endpoint_record {
+    struct ps_addr host;
+    uint16_t port;
+    uint8_t transport;
+    /* The chosen identification (copied from the winning evidence, merged). */
+    struct evidence best;
+    char expected[96];
+    enum verdict verdict;
+    uint8_t confidence; /* 0-100 */
+    uint8_t sources;    /* enum witness bits of all evidence */
+    uint64_t flows;
+    uint32_t clients; /* distinct client hosts (exact up to PS_MAX_CLIENTS_TRACKED, then at least) */
+    uint64_t first_us, last_us;
+    uint8_t banner[PS_BANNER_BYTES];
+    uint32_t banner_len;
+    struct flow_detail detail;
+    struct evidence evidence[PS_MAX_EVIDENCE_PER_ENDPOINT];
+    uint8_t evidence_count;
+    bool changed; /* since the last live report */
+    /* Distinct clients (inventory.c owns these). */
+    struct ps_addr client_set[PS_MAX_CLIENTS_TRACKED];
+};
+
+struct inventory;
+
+struct inventory *inventory_create(const struct port_table *ports);
+void inventory_destroy(struct inventory *inv);
+
+/* Service-name aliases (signatures/aliases: "other-name canonical" per line). */
+int inventory_load_aliases(struct inventory *inv, const char *path, char *err, size_t errlen);
+
+/*
+ * Add one classified conversation: its server endpoint, client, times, the
+ * server's first bytes, the parsers' detail and every piece of evidence.
+ * Returns the record (its verdict and confidence are up to date).
+ */
+struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct classify_input *in,
+                                           uint64_t first_us, uint64_t last_us,
+                                           const struct flow_detail *detail,
+                                           const struct evidence *ev, unsigned nev);
+
+/* Records sorted by host then port then transport; valid until the next add. */
+size_t inventory_sorted(struct inventory *inv, const struct endpoint_record ***out);
+
+size_t inventory_count(const struct inventory *inv);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * witness_ndpi.h - libndpi 4.2 as the second, independent witness.
+ *
+ * One nDPI module per worker thread. A flow is fed packets (its IP header
+ * and the packet time) only until nDPI is done or PS_NDPI_PACKET_BUDGET runs
+ * out; then its verdict is taken and its nDPI state freed at once. Only
+ * DPI-confidence results become evidence; guesses by port or IP never do.
+ * nDPI protocol names are mapped onto our service vocabulary by
+ * signatures/ndpi-map.csv.
+ */
+#ifndef PS_WITNESS_NDPI_H
+#define PS_WITNESS_NDPI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "detail.h"
+#include "evidence.h"
+
+struct ndpi_witness;
+struct ndpi_witness_flow; /* opaque per-flow state */
+
+/* map_path: the nDPI-name to service CSV. NULL on failure (message in err). */
+struct ndpi_witness *ndpi_witness_create(const char *map_path, char *err, size_t errlen);
+void ndpi_witness_destroy(struct ndpi_witness *w);
+
+/*
+ * Feed one packet of a flow. *state starts NULL and is allocated on the
+ * first call. from_client tells the direction. Returns true when nDPI is done
+ * with this flow (call ndpi_witness_finish next).
+ */
+bool ndpi_witness_feed(struct ndpi_witness *w, struct ndpi_witness_flow **state,
+                       const struct packet_view *pkt, bool from_client);
+
+/*
+ * Take nDPI's verdict (evidence only at DPI confidence), add what it knows to
+ * detail (may be NULL), and free the state (sets *state to NULL). Safe with
+ * *state == NULL.
+ */
+void ndpi_witness_finish(struct ndpi_witness *w, struct ndpi_witness_flow **state,
+                         const struct classify_input *in, struct flow_detail *detail,
+                         evidence_fn emit, void *ctx);
+
+/* Bytes nDPI holds per attached flow (for memory estimates). */
+size_t ndpi_witness_flow_bytes(void);
+
+#endif
