@@ -58,6 +58,7 @@ struct flow {
     uint8_t classified;               /* heads handed to classify */
     uint8_t syn_seen;                 /* bit per side */
     uint8_t closing;                  /* FIN/RST seen */
+    uint8_t owner_flags;              /* free for the table's owner (engine.c); never touched here */
 };
 
 struct flow_config {
