@@ -47,5 +47,8 @@
 #define PS_MAX_EVIDENCE_PER_ENDPOINT 8u
 #define PS_MAX_CLIENTS_TRACKED 64u /* distinct clients counted exactly up to this */
 #define PS_BANNER_BYTES 128u
+#define PS_MAX_ENDPOINTS 200000u     /* server endpoints recorded; more are counted, not kept */
+#define PS_MAX_EXPECTATIONS 4096u    /* announced FTP data endpoints remembered */
+#define PS_MAX_ALIASES 512u
 
 #endif

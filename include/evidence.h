@@ -30,6 +30,8 @@ enum strength {
     STRENGTH_NDPI = 2,   /* nDPI by DPI */
     STRENGTH_PARSER = 3, /* a parser recognised the protocol's structure */
     STRENGTH_HARD = 4,   /* a hard signature match */
+    STRENGTH_ANNOUNCED = 5, /* announced by its control connection (FTP data): the payload of
+                               a negotiated channel is user data and proves nothing */
 };
 
 #define EV_SERVICE_MAX 32

@@ -34,12 +34,13 @@ struct endpoint_record {
     uint64_t first_us, last_us;
     uint8_t banner[PS_BANNER_BYTES];
     uint32_t banner_len;
-    struct flow_detail detail;
-    struct evidence evidence[PS_MAX_EVIDENCE_PER_ENDPOINT];
+    /* What the parsers and nDPI read (TLS, SSH, HTTP); NULL when none of it was seen.
+       Records are many and most have no detail, so it is allocated only when needed. */
+    struct flow_detail *detail;
+    /* Every distinct piece of evidence, strongest first (at most PS_MAX_EVIDENCE_PER_ENDPOINT). */
+    struct evidence *evidence;
     uint8_t evidence_count;
     bool changed; /* since the last live report */
-    /* Distinct clients (inventory.c owns these). */
-    struct ps_addr client_set[PS_MAX_CLIENTS_TRACKED];
 };
 
 struct inventory;
@@ -59,6 +60,17 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
                                            uint64_t first_us, uint64_t last_us,
                                            const struct flow_detail *detail,
                                            const struct evidence *ev, unsigned nev);
+
+/*
+ * A negotiated channel (FTP data announced by PASV/EPSV/PORT/EPRT): the
+ * endpoint host:port carries service, whatever its payload looks like.
+ * Works whether the channel's flows were added before or after.
+ */
+void inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                      uint8_t transport, const char *service, const char *rule, uint64_t ts_us);
+
+/* Endpoints not recorded because PS_MAX_ENDPOINTS was reached. */
+uint64_t inventory_dropped(const struct inventory *inv);
 
 /* Records sorted by host then port then transport; valid until the next add. */
 size_t inventory_sorted(struct inventory *inv, const struct endpoint_record ***out);
