@@ -42,6 +42,16 @@
 /* Signatures: PCRE2 limits so that no payload makes matching slow. */
 #define PS_PCRE_MATCH_LIMIT 50000u
 #define PS_PCRE_DEPTH_LIMIT 1000u
+/* Signature files: longest line, probes per set, bytes of a probe, literal prefix kept per regex. */
+#define PS_SIG_MAX_LINE 8192u
+#define PS_SIG_MAX_PROBES 1024u
+#define PS_SIG_MAX_PROBE_BYTES 4096u
+#define PS_SIG_MAX_FALLBACKS 16u
+#define PS_SIG_PREFIX_MAX 16u
+#define PS_SIG_MAX_CPE 8u
+/* Capture groups a signature may refer to ($1..$9) and the ovector size kept per thread. */
+#define PS_SIG_MAX_GROUPS 9u
+#define PS_SIG_OVECTOR_PAIRS 64u
 
 /* Inventory. */
 #define PS_MAX_EVIDENCE_PER_ENDPOINT 8u
