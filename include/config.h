@@ -35,6 +35,13 @@
 /* Nested encapsulations (VLAN, MPLS, tunnels) followed before giving up. */
 #define PS_MAX_ENCAP_DEPTH 8u
 #define PS_MAX_VLAN_TAGS 2u
+#define PS_MAX_MPLS_LABELS 8u
+#define PS_MAX_IPV6_EXT_HEADERS 8u /* extension headers followed per IPv6 header */
+
+/* Capture: default snap length, live read timeout, progress refresh interval (wall clock). */
+#define PS_DEFAULT_SNAPLEN 262144
+#define PS_LIVE_TIMEOUT_MS 200
+#define PS_PROGRESS_INTERVAL_MS 250u
 
 /* nDPI: packets fed to a flow before giving up. */
 #define PS_NDPI_PACKET_BUDGET 32u
