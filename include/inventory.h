@@ -69,6 +69,10 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
 void inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
                       uint8_t transport, const char *service, const char *rule, uint64_t ts_us);
 
+/* A flow of this endpoint ended at last_us (it may have gone on after classification). */
+void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                          uint8_t transport, uint64_t last_us);
+
 /* Endpoints not recorded because PS_MAX_ENDPOINTS was reached. */
 uint64_t inventory_dropped(const struct inventory *inv);
 

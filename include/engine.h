@@ -1,0 +1,65 @@
+/*
+ * engine.h - the pipeline from frames to the inventory.
+ *
+ * An engine owns one decoder, one flow table and one nDPI module, and feeds
+ * one inventory. For each frame: decode, find the flow, grow its stream
+ * heads and feed nDPI until classification; classify a flow once its heads
+ * are complete, its packet budget is spent, or it leaves the table. After
+ * that a packet of the flow costs a lookup and a counter update.
+ *
+ * Classifying a flow: both witnesses (signatures, nDPI) and the protocol
+ * parsers speak; FTP control connections announce their data channels; the
+ * evidence goes to the server endpoint's inventory record.
+ */
+#ifndef PS_ENGINE_H
+#define PS_ENGINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "flow.h"
+#include "inventory.h"
+#include "signature.h"
+#include "witness_ndpi.h"
+
+/* A record was created or changed (live reporting). */
+typedef void (*record_changed_fn)(const struct endpoint_record *rec, void *ctx);
+
+struct engine_options {
+    struct flow_config flow;
+    const struct sigset *sigs;  /* finalized; shared read-only */
+    const char *ndpi_map;       /* path of ndpi-map.csv; NULL disables nDPI */
+    struct inventory *inv;
+    record_changed_fn on_change; /* may be NULL */
+    void *ctx;
+};
+
+struct engine_stats {
+    uint64_t flows_classified;
+    uint64_t flows_unanswered; /* nobody spoke from the server side: no endpoint */
+    uint64_t roles_from_banner;
+    uint64_t ftp_channels;
+};
+
+struct engine;
+
+struct engine *engine_create(const struct engine_options *opt, char *err, size_t errlen);
+void engine_destroy(struct engine *e);
+
+/* One frame from the capture stage. */
+void engine_frame(struct engine *e, const struct capture_frame *frame);
+
+/* Live capture idle: advance packet time so idle flows expire. */
+void engine_tick(struct engine *e, uint64_t now_us);
+
+/* End of capture: classify every flow still in the table. */
+void engine_finish(struct engine *e);
+
+const struct decode_stats *engine_decode_stats(const struct engine *e);
+const struct flow_stats *engine_flow_stats(const struct engine *e);
+const struct engine_stats *engine_stats(const struct engine *e);
+void engine_print_stats(const struct engine *e, FILE *out);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * engine.c - the pipeline from frames to the inventory.
+ *
+ * Per frame: decode into a view, find the flow, and while the flow is not
+ * yet classified let nDPI see the packet (until it says it is done). The
+ * flow table grows the stream heads. A flow is classified once, when it is
+ * ready (both heads complete, or its packet budget spent) or when it leaves
+ * the table; its heads and nDPI state are freed then, so from that point a
+ * packet costs a lookup and a counter update.
+ *
+ * Without a handshake the flow table's choice of server can be a guess. If
+ * the conversation as guessed says nothing, it is read the other way round;
+ * when that identifies a server-side protocol the roles are swapped
+ * (ROLE_BANNER).
+ */
+#include "engine.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detail.h"
+#include "ftp.h"
+
+#define OWNER_NDPI_DONE 0x01
+#define ENGINE_MAX_FLOW_EVIDENCE 24u
+
+struct evidence_buf {
+    struct evidence ev[ENGINE_MAX_FLOW_EVIDENCE];
+    unsigned n;
+};
+
+struct engine {
+    struct engine_options opt;
+    struct decoder *dec;
+    struct flow_table *flows;
+    struct ndpi_witness *ndpi;
+    struct engine_stats stats;
+    uint64_t now_us;
+    /* Scratch for one classification (two readings when roles are guessed). */
+    struct evidence_buf evidence[2];
+    struct flow_detail detail[2];
+};
+
+static void collect(const struct evidence *ev, void *ctx)
+{
+    struct evidence_buf *b = ctx;
+    if (b->n < ENGINE_MAX_FLOW_EVIDENCE)
+        b->ev[b->n++] = *ev;
+}
+
+static void discard(const struct evidence *ev, void *ctx)
+{
+    (void)ev;
+    (void)ctx;
+}
+
+static void fill_input(const struct flow *f, int server, struct classify_input *in)
+{
+    int client = !server;
+    memset(in, 0, sizeof *in);
+    in->transport = f->key.transport;
+    in->server = f->key.addr[server];
+    in->client = f->key.addr[client];
+    in->server_port = f->key.port[server];
+    in->client_port = f->key.port[client];
+    stream_head_view(&f->head[server], &in->server_head);
+    stream_head_view(&f->head[client], &in->client_head);
+    if (f->first_talker)
+        in->first_talker = f->first_talker - 1 == server ? TALKER_SERVER : TALKER_CLIENT;
+}
+
+/* The witnesses that read the bytes themselves: signatures and protocol parsers. */
+static void read_conversation(struct engine *e, const struct classify_input *in,
+                              struct evidence_buf *out, struct flow_detail *detail)
+{
+    out->n = 0;
+    memset(detail, 0, sizeof *detail);
+    if (e->opt.sigs)
+        sigset_match(e->opt.sigs, in, collect, out);
+    detail_parse(in, detail, collect, out);
+}
+
+static bool identifies_server(const struct evidence_buf *b)
+{
+    for (unsigned i = 0; i < b->n; i++)
+        if (b->ev[i].strength >= STRENGTH_PARSER)
+            return true;
+    return false;
+}
+
+struct announce_ctx {
+    struct engine *e;
+    uint64_t ts_us;
+};
+
+static void announce_channel(const struct ps_addr *host, uint16_t port, const char *how,
+                             void *ctx)
+{
+    struct announce_ctx *a = ctx;
+    char rule[EV_RULE_MAX];
+    snprintf(rule, sizeof rule, "ftp:%s", how);
+    inventory_expect(a->e->opt.inv, host, port, IPPROTO_TCP, "ftp-data", rule, a->ts_us);
+    a->e->stats.ftp_channels++;
+}
+
+static void take_ndpi_state(struct flow *f, struct ndpi_witness_flow **ws)
+{
+    *ws = f->witness_state;
+    f->witness_state = NULL;
+}
+
+static void classify(struct engine *e, struct flow *f)
+{
+    struct ndpi_witness_flow *ws;
+    f->classified = 1;
+    take_ndpi_state(f, &ws);
+    stream_head_finish(&f->head[0]);
+    stream_head_finish(&f->head[1]);
+
+    int server = f->server;
+    struct classify_input in;
+    fill_input(f, server, &in);
+    if (!f->packets[server] && !f->head[!server].len) {
+        /* Nobody answered and nothing was said: no server endpoint to speak of. */
+        if (ws)
+            ndpi_witness_finish(e->ndpi, &ws, &in, NULL, discard, NULL);
+        e->stats.flows_unanswered++;
+        goto release;
+    }
+    int reading = 0;
+    read_conversation(e, &in, &e->evidence[0], &e->detail[0]);
+    if ((f->role_reason == ROLE_GUESS || f->role_reason == ROLE_PORT) &&
+        !identifies_server(&e->evidence[0])) {
+        struct classify_input swapped;
+        fill_input(f, !server, &swapped);
+        read_conversation(e, &swapped, &e->evidence[1], &e->detail[1]);
+        if (identifies_server(&e->evidence[1])) {
+            flow_set_server(f, !server, ROLE_BANNER);
+            server = !server;
+            in = swapped;
+            reading = 1;
+            e->stats.roles_from_banner++;
+        }
+    }
+    struct evidence_buf *ev = &e->evidence[reading];
+    struct flow_detail *detail = &e->detail[reading];
+    if (ws)
+        ndpi_witness_finish(e->ndpi, &ws, &in, detail, collect, ev);
+
+    struct announce_ctx ac = {e, f->last_us};
+    ftp_announced_channels(&in, announce_channel, &ac);
+
+    struct endpoint_record *rec =
+        inventory_add_flow(e->opt.inv, &in, f->first_us, f->last_us, detail, ev->ev, ev->n);
+    e->stats.flows_classified++;
+    if (rec && rec->changed && e->opt.on_change) {
+        e->opt.on_change(rec, e->opt.ctx);
+        rec->changed = false;
+    }
+release:
+    stream_head_release(&f->head[0]);
+    stream_head_release(&f->head[1]);
+}
+
+static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
+{
+    struct engine *e = ctx;
+    (void)why;
+    if (!f->classified) {
+        classify(e, f);
+        return;
+    }
+    int s = f->server;
+    inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport,
+                         f->last_us);
+}
+
+/* Ready to classify before the flow ends? */
+static bool ready(const struct engine *e, const struct flow *f)
+{
+    if (f->packets[0] + f->packets[1] >= PS_CLASSIFY_PACKET_BUDGET)
+        return true;
+    if (f->key.transport == IPPROTO_TCP)
+        return stream_head_complete(&f->head[0]) && stream_head_complete(&f->head[1]);
+    /* UDP: an exchange happened, and nDPI has nothing more to learn from it. */
+    const struct stream_head *srv = &f->head[f->server], *cli = &f->head[!f->server];
+    if (!srv->datagrams || !cli->datagrams)
+        return false;
+    return !e->ndpi || (f->owner_flags & OWNER_NDPI_DONE) ||
+           srv->datagrams >= PS_MAX_UDP_DATAGRAMS;
+}
+
+struct engine *engine_create(const struct engine_options *opt, char *err, size_t errlen)
+{
+    struct engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    e->opt = *opt;
+    e->dec = decoder_create();
+    e->flows = flow_table_create(&opt->flow, on_expire, e);
+    if (!e->dec || !e->flows) {
+        snprintf(err, errlen, "out of memory for the decoder or the flow table");
+        engine_destroy(e);
+        return NULL;
+    }
+    if (opt->ndpi_map) {
+        e->ndpi = ndpi_witness_create(opt->ndpi_map, err, errlen);
+        if (!e->ndpi) {
+            engine_destroy(e);
+            return NULL;
+        }
+    }
+    return e;
+}
+
+void engine_destroy(struct engine *e)
+{
+    if (!e)
+        return;
+    flow_table_destroy(e->flows);
+    decoder_destroy(e->dec);
+    ndpi_witness_destroy(e->ndpi);
+    free(e);
+}
+
+void engine_frame(struct engine *e, const struct capture_frame *frame)
+{
+    struct packet_view pkt;
+    if (decoder_decode(e->dec, frame->linktype, frame->data, frame->caplen, frame->wire_len,
+                       frame->ts_us, &pkt) != DECODE_OK)
+        return;
+    e->now_us = pkt.ts_us;
+    int side;
+    struct flow *f = flow_table_packet(e->flows, &pkt, &side);
+    if (!f || f->classified)
+        return;
+    if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE)) {
+        struct ndpi_witness_flow *ws = f->witness_state;
+        if (ndpi_witness_feed(e->ndpi, &ws, &pkt, side != f->server))
+            f->owner_flags |= OWNER_NDPI_DONE;
+        f->witness_state = ws;
+    }
+    if (ready(e, f))
+        classify(e, f);
+}
+
+void engine_tick(struct engine *e, uint64_t now_us)
+{
+    if (now_us > e->now_us) {
+        e->now_us = now_us;
+        flow_table_tick(e->flows, now_us);
+    }
+}
+
+void engine_finish(struct engine *e)
+{
+    flow_table_flush(e->flows);
+}
+
+const struct decode_stats *engine_decode_stats(const struct engine *e)
+{
+    return decoder_stats(e->dec);
+}
+
+const struct flow_stats *engine_flow_stats(const struct engine *e)
+{
+    return flow_table_stats(e->flows);
+}
+
+const struct engine_stats *engine_stats(const struct engine *e)
+{
+    return &e->stats;
+}
+
+void engine_print_stats(const struct engine *e, FILE *out)
+{
+    const struct decode_stats *d = decoder_stats(e->dec);
+    fprintf(out,
+            "decode: %llu frames, %llu tcp/udp, %llu other, %llu malformed, %llu fragments, "
+            "%llu reassembled\n",
+            (unsigned long long)d->packets, (unsigned long long)d->ok,
+            (unsigned long long)d->other, (unsigned long long)d->malformed,
+            (unsigned long long)d->fragments, (unsigned long long)d->reassembled);
+    for (int i = 0; i < DECODE_EV_COUNT; i++)
+        if (d->events[i])
+            fprintf(out, "decode:   %-24s %llu  (%s)\n", decode_event_name(i),
+                    (unsigned long long)d->events[i], decode_event_text(i));
+    const struct flow_stats *fs = flow_table_stats(e->flows);
+    fprintf(out,
+            "flows: %llu seen, %llu active, %llu peak, %llu timed out, %llu closed, "
+            "%llu evicted\n",
+            (unsigned long long)fs->created, (unsigned long long)fs->active,
+            (unsigned long long)fs->peak_active, (unsigned long long)fs->timed_out,
+            (unsigned long long)fs->closed, (unsigned long long)fs->evicted);
+    fprintf(out,
+            "streams: %llu heads with gaps, %llu retransmissions, %llu out of order\n",
+            (unsigned long long)fs->heads_with_gaps, (unsigned long long)fs->retransmissions,
+            (unsigned long long)fs->out_of_order);
+    fprintf(out,
+            "classify: %llu flows classified, %llu unanswered, %llu roles from banners, "
+            "%llu ftp data channels announced\n",
+            (unsigned long long)e->stats.flows_classified,
+            (unsigned long long)e->stats.flows_unanswered,
+            (unsigned long long)e->stats.roles_from_banner,
+            (unsigned long long)e->stats.ftp_channels);
+}

@@ -1,0 +1,177 @@
+/*
+ * ftp.c - find the data channels an FTP control connection announces.
+ *
+ * The heads are read line by line. Server replies:
+ *   227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)   -> h1.h2.h3.h4 : p1*256+p2
+ *   229 Entering Extended Passive Mode (|||port|)   -> the server's address : port
+ * Client commands:
+ *   PORT h1,h2,h3,h4,p1,p2                           -> h1.h2.h3.h4 : p1*256+p2
+ *   EPRT |1|a.b.c.d|port|  or  EPRT |2|v6addr|port|  -> that address : port
+ * An announced IPv4 address of 0.0.0.0, or one that is not the sender's own
+ * (a NAT rewrote it, or the server sits behind one), is also registered at
+ * the sender's address as seen in the capture, since that is where the
+ * connection will appear.
+ */
+#include "ftp.h"
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FTP_LINE_MAX 256
+
+/* Next line of a head into out (NUL-terminated, CR/LF stripped); returns false at the end. */
+static bool next_line(const struct head_bytes *h, uint32_t *pos, char *out, size_t outlen)
+{
+    if (*pos >= h->len)
+        return false;
+    uint32_t start = *pos, end = start;
+    while (end < h->len && h->data[end] != '\n')
+        end++;
+    if (end == h->len)
+        return false; /* a line cut by the head's end could carry a cut number */
+    *pos = end + 1;
+    uint32_t n = end - start;
+    if (n && h->data[start + n - 1] == '\r')
+        n--;
+    if (n >= outlen)
+        n = (uint32_t)outlen - 1;
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t c = h->data[start + i];
+        out[i] = (char)(c ? c : ' ');
+    }
+    out[n] = '\0';
+    return true;
+}
+
+/* Six comma-separated numbers 0-255: an address and a port. */
+static bool parse_six(const char *s, uint8_t addr[4], uint16_t *port)
+{
+    unsigned v[6];
+    int used = 0;
+    if (sscanf(s, "%u,%u,%u,%u,%u,%u%n", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &used) != 6)
+        return false;
+    for (int i = 0; i < 6; i++)
+        if (v[i] > 255)
+            return false;
+    for (int i = 0; i < 4; i++)
+        addr[i] = (uint8_t)v[i];
+    *port = (uint16_t)(v[4] << 8 | v[5]);
+    return *port != 0;
+}
+
+static void announce_v4(const uint8_t a[4], const struct ps_addr *sender, uint16_t port,
+                        const char *how, ftp_channel_fn fn, void *ctx)
+{
+    struct ps_addr host;
+    addr_set_v4(&host, a);
+    bool unspecified = !(a[0] | a[1] | a[2] | a[3]);
+    if (!unspecified)
+        fn(&host, port, how, ctx);
+    if (unspecified || addr_compare(&host, sender) != 0)
+        fn(sender, port, how, ctx);
+}
+
+/* "(|||port|)" with any delimiter character, as RFC 2428 allows. */
+static bool parse_epsv(const char *s, uint16_t *port)
+{
+    const char *p = strchr(s, '(');
+    if (!p || !p[1])
+        return false;
+    char d = p[1];
+    if (p[2] != d || p[3] != d)
+        return false;
+    unsigned v;
+    char close;
+    if (sscanf(p + 4, "%u%c", &v, &close) != 2 || close != d || v == 0 || v > 65535)
+        return false;
+    *port = (uint16_t)v;
+    return true;
+}
+
+/* "EPRT |proto|addr|port|" */
+static bool parse_eprt(const char *s, const struct ps_addr *sender, struct ps_addr *host,
+                       uint16_t *port)
+{
+    char d = s[0];
+    if (!d)
+        return false;
+    const char *f1 = s + 1, *f2 = strchr(f1, d);
+    if (!f2)
+        return false;
+    const char *f3 = strchr(f2 + 1, d);
+    if (!f3)
+        return false;
+    const char *f4 = strchr(f3 + 1, d);
+    if (!f4)
+        return false;
+    char text[64];
+    size_t n = (size_t)(f3 - f2 - 1);
+    if (n == 0 || n >= sizeof text)
+        return false;
+    memcpy(text, f2 + 1, n);
+    text[n] = '\0';
+    unsigned v;
+    if (sscanf(f3 + 1, "%u", &v) != 1 || v == 0 || v > 65535)
+        return false;
+    uint8_t b[16];
+    if (*f1 == '1' && inet_pton(AF_INET, text, b) == 1)
+        addr_set_v4(host, b);
+    else if (*f1 == '2' && inet_pton(AF_INET6, text, b) == 1)
+        addr_set_v6(host, b);
+    else
+        *host = *sender;
+    *port = (uint16_t)v;
+    return true;
+}
+
+static bool greets_like_ftp(const struct head_bytes *h)
+{
+    return h->len >= 4 && memcmp(h->data, "220", 3) == 0 &&
+           (h->data[3] == ' ' || h->data[3] == '-');
+}
+
+unsigned ftp_announced_channels(const struct classify_input *in, ftp_channel_fn fn, void *ctx)
+{
+    if (in->transport != 6 || !greets_like_ftp(&in->server_head))
+        return 0;
+    unsigned found = 0;
+    char line[FTP_LINE_MAX];
+    uint32_t pos = 0;
+    while (next_line(&in->server_head, &pos, line, sizeof line)) {
+        uint8_t a[4];
+        uint16_t port;
+        const char *paren = strchr(line, '(');
+        if (strncmp(line, "227", 3) == 0) {
+            /* The numbers usually sit in parentheses, but RFC 959 does not promise it. */
+            const char *p = paren ? paren + 1 : line + 4;
+            while (*p && (*p < '0' || *p > '9'))
+                p++;
+            if (parse_six(p, a, &port)) {
+                announce_v4(a, &in->server, port, "PASV", fn, ctx);
+                found++;
+            }
+        } else if (strncmp(line, "229", 3) == 0 && parse_epsv(line, &port)) {
+            fn(&in->server, port, "EPSV", ctx);
+            found++;
+        }
+    }
+    pos = 0;
+    while (next_line(&in->client_head, &pos, line, sizeof line)) {
+        uint8_t a[4];
+        uint16_t port;
+        struct ps_addr host;
+        if (strncasecmp(line, "PORT ", 5) == 0 && parse_six(line + 5, a, &port)) {
+            announce_v4(a, &in->client, port, "PORT", fn, ctx);
+            found++;
+        } else if (strncasecmp(line, "EPRT ", 5) == 0 &&
+                   parse_eprt(line + 5, &in->client, &host, &port)) {
+            fn(&host, port, "EPRT", ctx);
+            if (addr_compare(&host, &in->client) != 0)
+                fn(&in->client, port, "EPRT", ctx);
+            found++;
+        }
+    }
+    return found;
+}

@@ -1,0 +1,499 @@
+/*
+ * inventory.c - one record per server endpoint, merging the evidence of every flow.
+ *
+ * Records live in a hash table keyed by (host, port, transport) with a
+ * per-run seed. Each flow's evidence is merged into its endpoint's list
+ * (duplicates folded, strongest first, bounded); the record's identification
+ * is the strongest evidence, with empty fields (product, version, ...) filled
+ * from weaker evidence that names the same service. Confidence starts from
+ * the winner's strength, rises when another witness agrees and falls when a
+ * witness of nDPI strength or more names a different service.
+ *
+ * Announced channels (FTP data) are kept in a small ring of expectations:
+ * an endpoint announced before or after its flows were seen gets evidence of
+ * strength STRENGTH_ANNOUNCED, which outranks whatever its payload resembles.
+ */
+#include "inventory.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+struct endpoint_slot {
+    struct endpoint_record rec;
+    struct endpoint_slot *next;
+    struct ps_addr *clients; /* distinct client hosts, up to PS_MAX_CLIENTS_TRACKED */
+};
+
+struct expectation {
+    struct ps_addr host;
+    uint16_t port;
+    uint8_t transport;
+    char service[EV_SERVICE_MAX];
+    char rule[EV_RULE_MAX];
+};
+
+struct alias {
+    char from[EV_SERVICE_MAX], to[EV_SERVICE_MAX];
+};
+
+struct inventory {
+    const struct port_table *ports;
+    struct endpoint_slot **buckets;
+    size_t nbuckets; /* power of two */
+    size_t count;
+    uint64_t dropped;
+    uint64_t seed;
+    const struct endpoint_record **sorted;
+    struct expectation expect[PS_MAX_EXPECTATIONS];
+    size_t expect_count, expect_next;
+    struct alias *aliases;
+    size_t alias_count;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 33);
+}
+
+static size_t bucket_of(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                        uint8_t transport)
+{
+    uint64_t h = inv->seed, w;
+    for (int i = 0; i < 16; i += 8) {
+        memcpy(&w, host->bytes + i, 8);
+        h = mix(h, w);
+    }
+    h = mix(h, (uint64_t)host->family << 24 | (uint64_t)transport << 16 | port);
+    return (size_t)h & (inv->nbuckets - 1);
+}
+
+struct inventory *inventory_create(const struct port_table *ports)
+{
+    struct inventory *inv = calloc(1, sizeof *inv);
+    if (!inv)
+        return NULL;
+    inv->ports = ports;
+    inv->nbuckets = 4096;
+    inv->buckets = calloc(inv->nbuckets, sizeof *inv->buckets);
+    if (!inv->buckets || getrandom(&inv->seed, sizeof inv->seed, 0) != sizeof inv->seed) {
+        free(inv->buckets);
+        free(inv);
+        return NULL;
+    }
+    return inv;
+}
+
+void inventory_destroy(struct inventory *inv)
+{
+    if (!inv)
+        return;
+    for (size_t b = 0; b < inv->nbuckets; b++) {
+        struct endpoint_slot *s = inv->buckets[b], *next;
+        for (; s; s = next) {
+            next = s->next;
+            free(s->rec.detail);
+            free(s->rec.evidence);
+            free(s->clients);
+            free(s);
+        }
+    }
+    free(inv->buckets);
+    free(inv->sorted);
+    free(inv->aliases);
+    free(inv);
+}
+
+/* Aliases: "other-name canonical" per line, # comments. */
+int inventory_load_aliases(struct inventory *inv, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return -1;
+    }
+    char line[256];
+    unsigned lineno = 0;
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char from[EV_SERVICE_MAX], to[EV_SERVICE_MAX], extra[2];
+        int n = sscanf(line, "%31s %31s %1s", from, to, extra);
+        if (n <= 0)
+            continue;
+        if (n != 2) {
+            snprintf(err, errlen, "%s:%u: expected \"alias canonical\"", path, lineno);
+            rc = -1;
+            break;
+        }
+        if (inv->alias_count == PS_MAX_ALIASES) {
+            snprintf(err, errlen, "%s:%u: more than %u aliases", path, lineno, PS_MAX_ALIASES);
+            rc = -1;
+            break;
+        }
+        if (inv->alias_count % 64 == 0) {
+            struct alias *na =
+                realloc(inv->aliases, (inv->alias_count + 64) * sizeof *inv->aliases);
+            if (!na) {
+                snprintf(err, errlen, "%s:%u: out of memory", path, lineno);
+                rc = -1;
+                break;
+            }
+            inv->aliases = na;
+        }
+        EV_SET(inv->aliases[inv->alias_count].from, from);
+        EV_SET(inv->aliases[inv->alias_count].to, to);
+        inv->alias_count++;
+    }
+    fclose(f);
+    return rc;
+}
+
+static void canonical_service(const struct inventory *inv, char *service)
+{
+    for (size_t i = 0; i < inv->alias_count; i++)
+        if (strcmp(service, inv->aliases[i].from) == 0) {
+            evidence_set(service, EV_SERVICE_MAX, inv->aliases[i].to);
+            return;
+        }
+}
+
+/* Keep chains short: double the bucket array when records outnumber buckets twice over. */
+static void grow(struct inventory *inv)
+{
+    size_t nb = inv->nbuckets * 2;
+    struct endpoint_slot **nbk = calloc(nb, sizeof *nbk);
+    if (!nbk)
+        return; /* chains get longer; still correct */
+    struct endpoint_slot **old = inv->buckets;
+    size_t oldn = inv->nbuckets;
+    inv->buckets = nbk;
+    inv->nbuckets = nb;
+    for (size_t b = 0; b < oldn; b++) {
+        struct endpoint_slot *s = old[b], *next;
+        for (; s; s = next) {
+            next = s->next;
+            size_t nbi = bucket_of(inv, &s->rec.host, s->rec.port, s->rec.transport);
+            s->next = nbk[nbi];
+            nbk[nbi] = s;
+        }
+    }
+    free(old);
+}
+
+static struct endpoint_slot *find_slot(struct inventory *inv, const struct ps_addr *host,
+                                       uint16_t port, uint8_t transport, bool create)
+{
+    size_t b = bucket_of(inv, host, port, transport);
+    for (struct endpoint_slot *s = inv->buckets[b]; s; s = s->next)
+        if (s->rec.port == port && s->rec.transport == transport &&
+            addr_compare(&s->rec.host, host) == 0)
+            return s;
+    if (!create)
+        return NULL;
+    if (inv->count >= PS_MAX_ENDPOINTS) {
+        inv->dropped++;
+        return NULL;
+    }
+    if (inv->count >= inv->nbuckets * 2) {
+        grow(inv);
+        b = bucket_of(inv, host, port, transport);
+    }
+    struct endpoint_slot *s = calloc(1, sizeof *s);
+    if (!s) {
+        inv->dropped++;
+        return NULL;
+    }
+    s->rec.host = *host;
+    s->rec.port = port;
+    s->rec.transport = transport;
+    evidence_set(s->rec.expected, sizeof s->rec.expected,
+                 inv->ports ? port_table_expected(inv->ports, transport, port) : "");
+    s->next = inv->buckets[b];
+    inv->buckets[b] = s;
+    inv->count++;
+    return s;
+}
+
+/* Two statements about one endpoint agree if they name the same service, counting a
+ * service seen inside TLS as agreeing with plain "ssl". */
+static bool services_agree(const struct evidence *a, const struct evidence *b)
+{
+    if (strcmp(a->service, b->service) == 0)
+        return true;
+    if (strcmp(a->service, "ssl") == 0 && strcmp(b->tunnel, "tls") == 0)
+        return true;
+    return strcmp(b->service, "ssl") == 0 && strcmp(a->tunnel, "tls") == 0;
+}
+
+/* Order of evidence: strength, then the more specific (inside TLS beats bare "ssl"),
+ * then the one that says more (a product, a version). */
+static int evidence_rank(const struct evidence *e)
+{
+    int r = e->strength * 8;
+    if (e->tunnel[0])
+        r += 4;
+    if (e->product[0])
+        r += 2;
+    if (e->version[0])
+        r += 1;
+    return r;
+}
+
+static bool same_evidence(const struct evidence *a, const struct evidence *b)
+{
+    return a->witness == b->witness && strcmp(a->service, b->service) == 0 &&
+           strcmp(a->tunnel, b->tunnel) == 0 && strcmp(a->product, b->product) == 0 &&
+           strcmp(a->version, b->version) == 0 && strcmp(a->info, b->info) == 0;
+}
+
+/* Insert keeping the list sorted by rank; when full, the weakest is dropped. */
+static bool add_evidence(struct endpoint_record *rec, const struct evidence *ev)
+{
+    for (unsigned i = 0; i < rec->evidence_count; i++)
+        if (same_evidence(&rec->evidence[i], ev))
+            return false;
+    if (!rec->evidence) {
+        rec->evidence = calloc(PS_MAX_EVIDENCE_PER_ENDPOINT, sizeof *rec->evidence);
+        if (!rec->evidence)
+            return false;
+    }
+    unsigned n = rec->evidence_count, pos = n;
+    while (pos > 0 && evidence_rank(&rec->evidence[pos - 1]) < evidence_rank(ev))
+        pos--;
+    if (pos >= PS_MAX_EVIDENCE_PER_ENDPOINT)
+        return false;
+    if (n == PS_MAX_EVIDENCE_PER_ENDPOINT)
+        n--;
+    memmove(&rec->evidence[pos + 1], &rec->evidence[pos], (n - pos) * sizeof *rec->evidence);
+    rec->evidence[pos] = *ev;
+    rec->evidence_count = (uint8_t)(n + 1);
+    return true;
+}
+
+static void fill_empty(char *dst, size_t size, const char *src)
+{
+    if (!dst[0] && src[0])
+        evidence_set(dst, size, src);
+}
+
+/* The record's identification, sources, confidence and verdict from its evidence. */
+static void judge(const struct inventory *inv, struct endpoint_record *rec)
+{
+    memset(&rec->best, 0, sizeof rec->best);
+    rec->sources = 0;
+    rec->confidence = 0;
+    for (unsigned i = 0; i < rec->evidence_count; i++)
+        rec->sources |= rec->evidence[i].witness;
+    if (rec->evidence_count) {
+        const struct evidence *top = &rec->evidence[0];
+        rec->best = *top;
+        static const uint8_t base[] = {0, 45, 65, 75, 85, 95};
+        int conf = base[top->strength <= STRENGTH_ANNOUNCED ? top->strength : 0];
+        uint8_t agreeing = top->witness;
+        for (unsigned i = 1; i < rec->evidence_count; i++) {
+            const struct evidence *e = &rec->evidence[i];
+            if (services_agree(top, e)) {
+                if (strcmp(e->service, top->service) == 0) {
+                    fill_empty(rec->best.product, sizeof rec->best.product, e->product);
+                    fill_empty(rec->best.version, sizeof rec->best.version, e->version);
+                    fill_empty(rec->best.info, sizeof rec->best.info, e->info);
+                    fill_empty(rec->best.os, sizeof rec->best.os, e->os);
+                    fill_empty(rec->best.device, sizeof rec->best.device, e->device);
+                    fill_empty(rec->best.cpe, sizeof rec->best.cpe, e->cpe);
+                    fill_empty(rec->best.hostname, sizeof rec->best.hostname, e->hostname);
+                }
+                if (!(agreeing & e->witness))
+                    conf += 10;
+                agreeing |= e->witness;
+            } else if (e->strength >= STRENGTH_NDPI && top->strength < STRENGTH_ANNOUNCED) {
+                conf -= 25;
+            }
+        }
+        rec->confidence = (uint8_t)(conf > 100 ? 100 : conf < 5 ? 5 : conf);
+    }
+    rec->verdict = inv->ports ? port_table_verdict(inv->ports, rec->transport, rec->port,
+                                                   rec->best.service, rec->best.tunnel)
+                              : (rec->best.service[0] ? VERDICT_NONSTANDARD : VERDICT_UNKNOWN);
+}
+
+static void count_client(struct endpoint_slot *s, const struct ps_addr *client)
+{
+    unsigned n = s->rec.clients < PS_MAX_CLIENTS_TRACKED ? s->rec.clients
+                                                        : PS_MAX_CLIENTS_TRACKED;
+    for (unsigned i = 0; i < n; i++)
+        if (addr_compare(&s->clients[i], client) == 0)
+            return;
+    if (n == PS_MAX_CLIENTS_TRACKED) {
+        /* Past the cap the count is a lower bound: each new flow from an untracked
+           host may be a host already counted, so count none. */
+        return;
+    }
+    if (!s->clients) {
+        s->clients = calloc(PS_MAX_CLIENTS_TRACKED, sizeof *s->clients);
+        if (!s->clients)
+            return;
+    }
+    s->clients[n] = *client;
+    s->rec.clients++;
+}
+
+static bool detail_is_empty(const struct flow_detail *d)
+{
+    return !d || (!d->tls.seen && !d->ssh.seen && !d->http.seen);
+}
+
+static const struct expectation *find_expectation(const struct inventory *inv,
+                                                  const struct ps_addr *host, uint16_t port,
+                                                  uint8_t transport)
+{
+    for (size_t i = 0; i < inv->expect_count; i++) {
+        const struct expectation *x = &inv->expect[i];
+        if (x->port == port && x->transport == transport && addr_compare(&x->host, host) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+static void announced_evidence(const struct expectation *x, struct evidence *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    EV_SET(ev->service, x->service);
+    EV_SET(ev->rule, x->rule);
+    ev->witness = WITNESS_CONTROL;
+    ev->strength = STRENGTH_ANNOUNCED;
+}
+
+struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct classify_input *in,
+                                           uint64_t first_us, uint64_t last_us,
+                                           const struct flow_detail *detail,
+                                           const struct evidence *ev, unsigned nev)
+{
+    struct endpoint_slot *s = find_slot(inv, &in->server, in->server_port, in->transport, true);
+    if (!s)
+        return NULL;
+    struct endpoint_record *rec = &s->rec;
+    bool first_flow = rec->flows == 0;
+    rec->flows++;
+    count_client(s, &in->client);
+    if (first_flow || first_us < rec->first_us)
+        rec->first_us = first_us;
+    if (last_us > rec->last_us)
+        rec->last_us = last_us;
+    if (rec->banner_len == 0 && in->server_head.len) {
+        uint32_t n = in->server_head.len < PS_BANNER_BYTES ? in->server_head.len : PS_BANNER_BYTES;
+        memcpy(rec->banner, in->server_head.data, n);
+        rec->banner_len = n;
+        rec->changed = true;
+    }
+    if (!detail_is_empty(detail) && !rec->detail) {
+        rec->detail = malloc(sizeof *rec->detail);
+        if (rec->detail) {
+            *rec->detail = *detail;
+            rec->changed = true;
+        }
+    }
+    bool added = false;
+    for (unsigned i = 0; i < nev; i++) {
+        struct evidence e = ev[i];
+        canonical_service(inv, e.service);
+        added |= add_evidence(rec, &e);
+    }
+    const struct expectation *x =
+        find_expectation(inv, &in->server, in->server_port, in->transport);
+    if (x) {
+        struct evidence e;
+        announced_evidence(x, &e);
+        added |= add_evidence(rec, &e);
+    }
+    if (added || first_flow) {
+        struct evidence before = rec->best;
+        enum verdict v = rec->verdict;
+        judge(inv, rec);
+        if (first_flow || v != rec->verdict || strcmp(before.service, rec->best.service) ||
+            strcmp(before.product, rec->best.product) ||
+            strcmp(before.version, rec->best.version))
+            rec->changed = true;
+    }
+    return rec;
+}
+
+void inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                      uint8_t transport, const char *service, const char *rule, uint64_t ts_us)
+{
+    (void)ts_us;
+    if (find_expectation(inv, host, port, transport))
+        return;
+    struct expectation *x = &inv->expect[inv->expect_next];
+    inv->expect_next = (inv->expect_next + 1) % PS_MAX_EXPECTATIONS;
+    if (inv->expect_count < PS_MAX_EXPECTATIONS)
+        inv->expect_count++;
+    memset(x, 0, sizeof *x);
+    x->host = *host;
+    x->port = port;
+    x->transport = transport;
+    EV_SET(x->service, service);
+    EV_SET(x->rule, rule);
+    /* Flows of this channel may already be recorded. */
+    struct endpoint_slot *s = find_slot(inv, host, port, transport, false);
+    if (s) {
+        struct evidence e;
+        announced_evidence(x, &e);
+        if (add_evidence(&s->rec, &e)) {
+            judge(inv, &s->rec);
+            s->rec.changed = true;
+        }
+    }
+}
+
+void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                          uint8_t transport, uint64_t last_us)
+{
+    struct endpoint_slot *s = find_slot(inv, host, port, transport, false);
+    if (s && last_us > s->rec.last_us)
+        s->rec.last_us = last_us;
+}
+
+uint64_t inventory_dropped(const struct inventory *inv)
+{
+    return inv->dropped;
+}
+
+size_t inventory_count(const struct inventory *inv)
+{
+    return inv->count;
+}
+
+static int record_order(const void *pa, const void *pb)
+{
+    const struct endpoint_record *a = *(const struct endpoint_record *const *)pa;
+    const struct endpoint_record *b = *(const struct endpoint_record *const *)pb;
+    int c = addr_compare(&a->host, &b->host);
+    if (c)
+        return c;
+    if (a->port != b->port)
+        return a->port < b->port ? -1 : 1;
+    return (int)a->transport - (int)b->transport;
+}
+
+size_t inventory_sorted(struct inventory *inv, const struct endpoint_record ***out)
+{
+    free(inv->sorted);
+    inv->sorted = malloc((inv->count ? inv->count : 1) * sizeof *inv->sorted);
+    if (!inv->sorted) {
+        *out = NULL;
+        return 0;
+    }
+    size_t n = 0;
+    for (size_t b = 0; b < inv->nbuckets; b++)
+        for (struct endpoint_slot *s = inv->buckets[b]; s; s = s->next)
+            inv->sorted[n++] = &s->rec;
+    qsort(inv->sorted, n, sizeof *inv->sorted, record_order);
+    *out = inv->sorted;
+    return n;
+}
