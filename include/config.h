@@ -68,4 +68,9 @@
 #define PS_MAX_EXPECTATIONS 4096u    /* announced FTP data endpoints remembered */
 #define PS_MAX_ALIASES 512u
 
+/* Port expectations (signatures/ports.csv and --ports files). */
+#define PS_PORTS_LINE_MAX 1024u    /* longest line of a ports file */
+#define PS_PORTS_MAX_ROWS 65535u   /* distinct rows kept (the per-port index is 16 bits) */
+#define PS_PORTS_SERVICES_MAX 96u  /* services text of a row, NUL included (= record.expected) */
+
 #endif
