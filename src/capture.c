@@ -1,0 +1,532 @@
+/*
+ * capture.c - frames from capture files or a live interface, through libpcap.
+ *
+ * Files: every path is expanded first (a directory into its regular files,
+ * sorted by name; "-" into standard input), then each input is opened with
+ * nanosecond timestamps - libpcap scales microsecond files up, so one
+ * conversion serves pcap and pcapng of either resolution - and read with
+ * pcap_next_ex. The BPF filter is compiled per input because each input has
+ * its own link type. An input that cannot be opened is reported on one line
+ * and skipped; one that ends mid-packet keeps every packet before the cut and
+ * is reported with the byte offset where reading stopped (ftell on the
+ * stream; standard input goes through a counting stream so pipes have
+ * offsets too).
+ *
+ * Live: pcap_create/pcap_activate, then a non-blocking handle polled with a
+ * short timeout, so the stop flag and the duration are looked at a few times
+ * a second even when no packet arrives. The stop flag is a volatile
+ * sig_atomic_t set by capture_request_stop from main's signal handler.
+ *
+ * The wall clock is used for two things only: the progress line and the
+ * live --duration. Packet time is whatever the capture says.
+ */
+#include "capture.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define PROGRESS_CHECK_FRAMES 256u /* frames between looks at the clock */
+#define NS_PER_US 1000u
+#define US_PER_S 1000000u
+#define MS_PER_S 1000.0
+
+static volatile sig_atomic_t stop_requested;
+
+void capture_request_stop(void)
+{
+    stop_requested = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t timestamp_us(const struct timeval *tv, int precision)
+{
+    if (tv->tv_sec < 0 || tv->tv_usec < 0)
+        return 0;
+    uint64_t frac = (uint64_t)tv->tv_usec;
+    if (precision == PCAP_TSTAMP_PRECISION_NANO)
+        frac /= NS_PER_US;
+    return (uint64_t)tv->tv_sec * US_PER_S + frac;
+}
+
+/* ---- progress line ------------------------------------------------------------------- */
+
+struct progress {
+    bool on;
+    uint64_t total_bytes; /* of all inputs whose size is known */
+    uint64_t done_bytes;  /* of inputs already finished */
+    double last_s;
+    uint64_t last_frames;
+    bool shown;
+};
+
+static void progress_clear(struct progress *pr)
+{
+    if (pr->on && pr->shown) {
+        fputs("\r\033[K", stderr);
+        pr->shown = false;
+    }
+}
+
+static void progress_show(struct progress *pr, uint64_t file_pos, uint64_t frames)
+{
+    double now = now_s();
+    double dt = now - pr->last_s;
+    if (dt * MS_PER_S < PS_PROGRESS_INTERVAL_MS)
+        return;
+    double rate = (double)(frames - pr->last_frames) / dt;
+    double done_mb = (double)(pr->done_bytes + file_pos) / 1e6;
+    if (pr->total_bytes)
+        fprintf(stderr, "\r\033[Kportsleuth: %.1f of %.1f MB, %.0f packets/s, %llu frames",
+                done_mb, (double)pr->total_bytes / 1e6, rate, (unsigned long long)frames);
+    else
+        fprintf(stderr, "\r\033[Kportsleuth: %.1f MB, %.0f packets/s, %llu frames", done_mb,
+                rate, (unsigned long long)frames);
+    pr->last_s = now;
+    pr->last_frames = frames;
+    pr->shown = true;
+}
+
+/* ---- inputs -------------------------------------------------------------------------- */
+
+struct input_list {
+    char **paths;
+    size_t n, cap;
+};
+
+static bool list_add(struct input_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **p = realloc(l->paths, cap * sizeof *p);
+        if (!p)
+            return false;
+        l->paths = p;
+        l->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return false;
+    l->paths[l->n++] = copy;
+    return true;
+}
+
+static void list_free(struct input_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+}
+
+static int skip_hidden(const struct dirent *e)
+{
+    return e->d_name[0] != '.';
+}
+
+/* Every regular file in dir, sorted by name. False (message printed) if dir cannot be listed. */
+static bool list_directory(struct input_list *l, const char *dir)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, skip_hidden, alphasort);
+    if (n < 0) {
+        fprintf(stderr, "portsleuth: %s: %s\n", dir, strerror(errno));
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+        char *path = malloc(len);
+        struct stat st;
+        if (path) {
+            snprintf(path, len, "%s/%s", dir, names[i]->d_name);
+            if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+                ok = list_add(l, path) && ok;
+        } else {
+            ok = false;
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+/*
+ * Standard input through a stream that counts what it read, so that ftell
+ * works on a pipe and a cut-off capture on stdin still has an offset.
+ */
+struct counted_fd {
+    int fd;
+    off64_t pos;
+};
+
+static ssize_t counted_read(void *cookie, char *buf, size_t size)
+{
+    struct counted_fd *c = cookie;
+    ssize_t n;
+    do
+        n = read(c->fd, buf, size);
+    while (n < 0 && errno == EINTR && !stop_requested);
+    if (n > 0)
+        c->pos += n;
+    return n;
+}
+
+static int counted_seek(void *cookie, off64_t *offset, int whence)
+{
+    struct counted_fd *c = cookie;
+    if (whence == SEEK_CUR && *offset == 0) {
+        *offset = c->pos;
+        return 0;
+    }
+    errno = ESPIPE;
+    return -1;
+}
+
+static int counted_close(void *cookie)
+{
+    struct counted_fd *c = cookie;
+    int rc = close(c->fd);
+    free(c);
+    return rc;
+}
+
+static FILE *open_stdin(void)
+{
+    struct counted_fd *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    c->fd = dup(STDIN_FILENO); /* pcap_close closes the stream; fd 0 stays open */
+    c->pos = 0;
+    if (c->fd < 0) {
+        free(c);
+        return NULL;
+    }
+    cookie_io_functions_t io = {
+        .read = counted_read, .write = NULL, .seek = counted_seek, .close = counted_close};
+    FILE *f = fopencookie(c, "rb", io);
+    if (!f)
+        counted_close(c);
+    return f;
+}
+
+static bool apply_filter(pcap_t *p, const char *name, const char *expr)
+{
+    struct bpf_program prog;
+    if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        fprintf(stderr, "portsleuth: %s: bad filter '%s': %s\n", name, expr, pcap_geterr(p));
+        return false;
+    }
+    int rc = pcap_setfilter(p, &prog);
+    pcap_freecode(&prog);
+    if (rc != 0) {
+        fprintf(stderr, "portsleuth: %s: cannot set filter: %s\n", name, pcap_geterr(p));
+        return false;
+    }
+    return true;
+}
+
+/* Open one input as a capture. NULL (message printed) when it is not one. */
+static pcap_t *open_input(const char *path, const char *name, struct progress *pr)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? open_stdin() : fopen(path, "rb");
+    if (!f) {
+        progress_clear(pr);
+        fprintf(stderr, "portsleuth: %s: %s\n", name, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    bool empty = !is_stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p = empty ? NULL
+                      : pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
+                                                                 errbuf);
+    if (!p) {
+        fclose(f);
+        progress_clear(pr);
+        fprintf(stderr, "portsleuth: %s: not a capture file (%s)\n", name,
+                empty ? "empty file" : errbuf);
+    }
+    return p;
+}
+
+struct reader {
+    const struct capture_options *opt;
+    capture_frame_fn fn;
+    void *ctx;
+    struct capture_stats *stats;
+    struct progress progress;
+    bool stopped; /* the callback or a signal asked to stop */
+};
+
+static void report_cut(struct reader *r, pcap_t *p, const char *name, uint64_t frames)
+{
+    long pos = ftell(pcap_file(p));
+    progress_clear(&r->progress);
+    if (pos >= 0)
+        fprintf(stderr,
+                "portsleuth: warning: %s: capture cut off at byte %ld after %llu packets (%s)\n",
+                name, pos, (unsigned long long)frames, pcap_geterr(p));
+    else
+        fprintf(stderr, "portsleuth: warning: %s: capture cut off after %llu packets (%s)\n",
+                name, (unsigned long long)frames, pcap_geterr(p));
+    r->stats->inputs_truncated++;
+}
+
+/* Read one input to its end. Returns 0, or 1 if it could not be read at all. */
+static int read_input(struct reader *r, const char *path)
+{
+    const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+    pcap_t *p = open_input(path, name, &r->progress);
+    if (!p) {
+        r->stats->inputs_failed++;
+        return 1;
+    }
+    if (r->opt->bpf && *r->opt->bpf && !apply_filter(p, name, r->opt->bpf)) {
+        pcap_close(p);
+        r->stats->inputs_failed++;
+        return 1;
+    }
+    r->stats->inputs_read++;
+    struct capture_frame frame = {.linktype = pcap_datalink(p)};
+    int precision = pcap_get_tstamp_precision(p);
+    uint64_t frames = 0;
+    struct pcap_pkthdr *hdr;
+    const u_char *data;
+    for (;;) {
+        if (stop_requested) {
+            r->stopped = true;
+            break;
+        }
+        int rc = pcap_next_ex(p, &hdr, &data);
+        if (rc == PCAP_ERROR_BREAK) /* end of file */
+            break;
+        if (rc != 1) {
+            report_cut(r, p, name, frames);
+            break;
+        }
+        frames++;
+        frame.data = data;
+        frame.caplen = hdr->caplen;
+        frame.wire_len = hdr->len;
+        frame.ts_us = timestamp_us(&hdr->ts, precision);
+        r->stats->frames++;
+        r->stats->bytes += hdr->len;
+        if (!r->fn(&frame, r->ctx)) {
+            r->stopped = true;
+            break;
+        }
+        if (r->progress.on && r->stats->frames % PROGRESS_CHECK_FRAMES == 0) {
+            long pos = ftell(pcap_file(p));
+            progress_show(&r->progress, pos > 0 ? (uint64_t)pos : 0, r->stats->frames);
+        }
+    }
+    long pos = ftell(pcap_file(p));
+    if (pos > 0)
+        r->progress.done_bytes += (uint64_t)pos;
+    pcap_close(p);
+    return 0;
+}
+
+/* Expand paths into inputs. Returns 1 if some path could not be expanded. */
+static int expand_paths(const char *const *paths, int npaths, struct input_list *l,
+                        struct capture_stats *stats, uint64_t *total_bytes)
+{
+    int status = 0;
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (!list_directory(l, paths[i])) {
+                stats->inputs_failed++;
+                status = 1;
+            }
+        } else if (!list_add(l, paths[i])) {
+            fprintf(stderr, "portsleuth: out of memory listing inputs\n");
+            return 1;
+        }
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        struct stat st;
+        if (strcmp(l->paths[i], "-") != 0 && stat(l->paths[i], &st) == 0 && S_ISREG(st.st_mode))
+            *total_bytes += (uint64_t)st.st_size;
+    }
+    return status;
+}
+
+int capture_read_files(const char *const *paths, int npaths, const struct capture_options *opt,
+                       capture_frame_fn fn, void *ctx, struct capture_stats *stats)
+{
+    struct capture_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    stop_requested = 0;
+    struct input_list inputs = {0};
+    struct reader r = {.opt = opt, .fn = fn, .ctx = ctx, .stats = stats};
+    int status = expand_paths(paths, npaths, &inputs, stats, &r.progress.total_bytes);
+    r.progress.on = opt->progress && isatty(STDERR_FILENO);
+    r.progress.last_s = now_s();
+    for (size_t i = 0; i < inputs.n && !r.stopped; i++)
+        if (read_input(&r, inputs.paths[i]) != 0)
+            status = 1;
+    progress_clear(&r.progress);
+    list_free(&inputs);
+    return status;
+}
+
+/* ---- live ---------------------------------------------------------------------------- */
+
+struct live {
+    capture_frame_fn fn;
+    void *ctx;
+    struct capture_stats *stats;
+    struct capture_frame frame;
+    int precision;
+    pcap_t *p;
+    bool stopped;
+};
+
+static void live_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char *data)
+{
+    struct live *l = (struct live *)user;
+    l->frame.data = data;
+    l->frame.caplen = hdr->caplen;
+    l->frame.wire_len = hdr->len;
+    l->frame.ts_us = timestamp_us(&hdr->ts, l->precision);
+    l->stats->frames++;
+    l->stats->bytes += hdr->len;
+    if (!l->fn(&l->frame, l->ctx)) {
+        l->stopped = true;
+        pcap_breakloop(l->p);
+    }
+}
+
+static void report_activate_error(pcap_t *p, const char *iface, int rc)
+{
+    switch (rc) {
+    case PCAP_ERROR_NO_SUCH_DEVICE:
+        fprintf(stderr, "portsleuth: no such interface '%s' (see `ip link`)\n", iface);
+        break;
+    case PCAP_ERROR_PERM_DENIED:
+    case PCAP_ERROR_PROMISC_PERM_DENIED:
+        fprintf(stderr,
+                "portsleuth: permission denied on '%s': run as root or give the binary "
+                "CAP_NET_RAW,CAP_NET_ADMIN\n",
+                iface);
+        break;
+    case PCAP_ERROR_IFACE_NOT_UP:
+        fprintf(stderr, "portsleuth: interface '%s' is down (ip link set %s up)\n", iface,
+                iface);
+        break;
+    default: {
+        const char *msg = pcap_geterr(p);
+        fprintf(stderr, "portsleuth: cannot capture on '%s': %s\n", iface,
+                msg && *msg ? msg : pcap_statustostr(rc));
+    }
+    }
+}
+
+static pcap_t *open_live(const char *iface, const struct capture_options *opt)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p = pcap_create(iface, errbuf);
+    if (!p) {
+        fprintf(stderr, "portsleuth: cannot capture on '%s': %s\n", iface, errbuf);
+        return NULL;
+    }
+    pcap_set_snaplen(p, opt->snaplen > 0 ? opt->snaplen : PS_DEFAULT_SNAPLEN);
+    pcap_set_promisc(p, opt->promisc ? 1 : 0);
+    pcap_set_timeout(p, PS_LIVE_TIMEOUT_MS);
+    pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO); /* kept micro if refused */
+    int rc = pcap_activate(p);
+    if (rc < 0) {
+        report_activate_error(p, iface, rc);
+        pcap_close(p);
+        return NULL;
+    }
+    if (rc > 0)
+        fprintf(stderr, "portsleuth: warning: '%s': %s\n", iface, pcap_statustostr(rc));
+    if ((opt->bpf && *opt->bpf && !apply_filter(p, iface, opt->bpf)) ||
+        pcap_setnonblock(p, 1, errbuf) != 0) {
+        if (*errbuf)
+            fprintf(stderr, "portsleuth: '%s': %s\n", iface, errbuf);
+        pcap_close(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Milliseconds to wait for packets: the live timeout, or less if the duration ends sooner. */
+static int wait_ms(const struct capture_options *opt, double started)
+{
+    int ms = PS_LIVE_TIMEOUT_MS;
+    if (opt->duration_s > 0) {
+        double left = opt->duration_s - (now_s() - started);
+        if (left * MS_PER_S < ms)
+            ms = left > 0 ? (int)(left * MS_PER_S) + 1 : 0;
+    }
+    return ms;
+}
+
+int capture_live(const char *iface, const struct capture_options *opt, capture_frame_fn fn,
+                 void *ctx, struct capture_stats *stats)
+{
+    struct capture_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    stop_requested = 0;
+    pcap_t *p = open_live(iface, opt);
+    if (!p) {
+        stats->inputs_failed = 1;
+        return 1;
+    }
+    stats->inputs_read = 1;
+    struct live l = {.fn = fn, .ctx = ctx, .stats = stats, .p = p};
+    l.frame.linktype = pcap_datalink(p);
+    l.precision = pcap_get_tstamp_precision(p);
+    struct pollfd pfd = {.fd = pcap_get_selectable_fd(p), .events = POLLIN};
+    double started = now_s();
+    int status = 0;
+    while (!stop_requested && !l.stopped) {
+        if (opt->duration_s > 0 && now_s() - started >= opt->duration_s)
+            break;
+        if (pfd.fd >= 0 && poll(&pfd, 1, wait_ms(opt, started)) < 0 && errno != EINTR) {
+            fprintf(stderr, "portsleuth: '%s': %s\n", iface, strerror(errno));
+            status = 1;
+            break;
+        }
+        int n = pcap_dispatch(p, -1, live_packet, (u_char *)&l);
+        if (n == PCAP_ERROR) {
+            fprintf(stderr, "portsleuth: '%s': %s\n", iface, pcap_geterr(p));
+            status = 1;
+            break;
+        }
+    }
+    struct pcap_stat ps;
+    if (pcap_stats(p, &ps) == 0) {
+        stats->have_kernel_stats = true;
+        stats->kernel_received = ps.ps_recv;
+        stats->kernel_dropped = ps.ps_drop;
+        stats->iface_dropped = ps.ps_ifdrop;
+    }
+    pcap_close(p);
+    return status;
+}
