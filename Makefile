@@ -94,6 +94,14 @@ $(REL)/unit_tests: tests/unit/runner.c build/suites.c $(patsubst %,$(REL)/t_%.o,
 $(ASN)/unit_tests: tests/unit/runner.c build/suites.c $(patsubst %,$(ASN)/t_%.o,$(TEST_NAMES)) $(LIB_ASN)
 	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Itests/unit $^ -o $@ $(LIBS) -lcunit
 
+# One suite alone (make build/release/unit_decode): handy while other suites are being written.
+build/suite_%.c: | $(REL)
+	@printf 'void suite_%s(void);\nvoid unit_register_all(void);\nvoid unit_register_all(void) { suite_%s(); }\n' $* $* > $@
+$(REL)/unit_%: tests/unit/runner.c build/suite_%.c $(REL)/t_%.o $(LIB_REL)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/unit $^ -o $@ $(LIBS) -lcunit
+$(ASN)/unit_%: tests/unit/runner.c build/suite_%.c $(ASN)/t_%.o $(LIB_ASN)
+	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Itests/unit $^ -o $@ $(LIBS) -lcunit
+
 # --- dependencies -----------------------------------------------------------------------
 deps:
 	@missing=$$(for p in $(DEB_ALL); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \

@@ -1,0 +1,101 @@
+/*
+ * test_ftp.c - data channels announced on FTP control connections.
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ftp.h"
+#include "unit.h"
+
+struct seen {
+    char text[8][64];
+    int n;
+};
+
+static void record(const struct ps_addr *host, uint16_t port, const char *how, void *ctx)
+{
+    struct seen *s = ctx;
+    char a[PS_ADDR_TEXT_MAX];
+    if (s->n < 8)
+        snprintf(s->text[s->n++], 64, "%s %s:%u", how, addr_to_text(host, a), port);
+}
+
+static struct seen run(const char *server, const char *client)
+{
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    in.transport = IPPROTO_TCP;
+    addr_set_v4(&in.server, (const uint8_t *)"\x0a\x00\x00\x15");
+    addr_set_v4(&in.client, (const uint8_t *)"\x0a\x00\x00\x02");
+    in.server_port = 21;
+    in.server_head.data = (const uint8_t *)server;
+    in.server_head.len = (uint32_t)strlen(server);
+    in.client_head.data = (const uint8_t *)client;
+    in.client_head.len = (uint32_t)strlen(client);
+    struct seen s = {.n = 0};
+    unsigned found = ftp_announced_channels(&in, record, &s);
+    CU_ASSERT(found <= (unsigned)s.n);
+    return s;
+}
+
+static void test_pasv(void)
+{
+    /* vsftpd's own wording. */
+    struct seen s = run("220 (vsFTPd 3.0.3)\r\n230 Login successful.\r\n"
+                        "227 Entering Passive Mode (10,0,0,21,156,64).\r\n",
+                        "USER anonymous\r\nPASS x\r\nPASV\r\n");
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "PASV 10.0.0.21:40000");
+}
+
+static void test_pasv_behind_nat(void)
+{
+    struct seen s = run("220 ProFTPD Server\r\n227 Entering Passive Mode (192,0,2,7,4,1)\r\n", "");
+    CU_ASSERT_EQUAL_FATAL(s.n, 2); /* the announced address and where it will really appear */
+    CU_ASSERT_STRING_EQUAL(s.text[0], "PASV 192.0.2.7:1025");
+    CU_ASSERT_STRING_EQUAL(s.text[1], "PASV 10.0.0.21:1025");
+    s = run("220 x\r\n227 Entering Passive Mode (0,0,0,0,4,1)\r\n", "");
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "PASV 10.0.0.21:1025");
+}
+
+static void test_epsv(void)
+{
+    struct seen s = run("220-welcome\r\n220 ready\r\n229 Entering Extended Passive Mode (|||40001|)\r\n"
+                        "229 Entering Extended Passive Mode (!!!40002!)\r\n",
+                        "EPSV\r\n");
+    CU_ASSERT_EQUAL_FATAL(s.n, 2);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "EPSV 10.0.0.21:40001");
+    CU_ASSERT_STRING_EQUAL(s.text[1], "EPSV 10.0.0.21:40002");
+}
+
+static void test_port_eprt(void)
+{
+    struct seen s = run("220 ready\r\n200 PORT command successful\r\n",
+                        "PORT 10,0,0,2,195,80\r\nEPRT |1|10.0.0.2|50001|\r\n"
+                        "eprt |2|fd99::2|50002|\r\n");
+    CU_ASSERT_EQUAL_FATAL(s.n, 4);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "PORT 10.0.0.2:50000");
+    CU_ASSERT_STRING_EQUAL(s.text[1], "EPRT 10.0.0.2:50001");
+    CU_ASSERT_STRING_EQUAL(s.text[2], "EPRT fd99::2:50002");
+}
+
+static void test_not_ftp_or_cut(void)
+{
+    struct seen s = run("SSH-2.0-OpenSSH_9.2\r\n227 Entering Passive Mode (10,0,0,21,1,1)\r\n", "");
+    CU_ASSERT_EQUAL(s.n, 0); /* not an FTP greeting */
+    s = run("220 ok\r\n227 Entering Passive Mode (10,0,0,21,156,6", "");
+    CU_ASSERT_EQUAL(s.n, 0); /* the head ends mid-line: the port could be cut */
+    s = run("220 ok\r\n227 Entering Passive Mode (10,0,0,300,1,1)\r\n229 (|||0|)\r\n"
+            "229 (|||70000|)\r\n",
+            "PORT 1,2,3\r\nEPRT |1|x|\r\n");
+    CU_ASSERT_EQUAL(s.n, 0);
+}
+
+void suite_ftp(void)
+{
+    UNIT_SUITE("ftp", NULL, NULL, {"PASV", test_pasv}, {"PASV behind NAT", test_pasv_behind_nat},
+               {"EPSV", test_epsv}, {"PORT and EPRT", test_port_eprt},
+               {"not FTP, cut, invalid", test_not_ftp_or_cut});
+}

@@ -1,0 +1,241 @@
+/*
+ * test_inventory.c - merging evidence per server endpoint, confidence, clients,
+ * announced channels and aliases.
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "inventory.h"
+#include "unit.h"
+
+static struct classify_input input(const char *server, const char *client, uint16_t port,
+                                   uint8_t transport, const char *banner)
+{
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    uint8_t b[4];
+    sscanf(server, "%hhu.%hhu.%hhu.%hhu", &b[0], &b[1], &b[2], &b[3]);
+    addr_set_v4(&in.server, b);
+    sscanf(client, "%hhu.%hhu.%hhu.%hhu", &b[0], &b[1], &b[2], &b[3]);
+    addr_set_v4(&in.client, b);
+    in.server_port = port;
+    in.client_port = 40000;
+    in.transport = transport;
+    in.server_head.data = (const uint8_t *)banner;
+    in.server_head.len = banner ? (uint32_t)strlen(banner) : 0;
+    return in;
+}
+
+static struct evidence ev(const char *service, const char *tunnel, const char *product,
+                          const char *version, uint8_t witness, uint8_t strength)
+{
+    struct evidence e;
+    memset(&e, 0, sizeof e);
+    EV_SET(e.service, service);
+    EV_SET(e.tunnel, tunnel);
+    EV_SET(e.product, product);
+    EV_SET(e.version, version);
+    e.witness = witness;
+    e.strength = strength;
+    return e;
+}
+
+static void test_witnesses_agree(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 22, IPPROTO_TCP,
+                                     "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+    struct evidence e[2] = {ev("ssh", "", "", "", WITNESS_NDPI, STRENGTH_NDPI),
+                            ev("ssh", "", "OpenSSH", "9.2p1", WITNESS_SIGNATURE, STRENGTH_HARD)};
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 10, 20, NULL, e, 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "ssh");
+    CU_ASSERT_STRING_EQUAL(r->best.product, "OpenSSH");
+    CU_ASSERT_STRING_EQUAL(r->best.version, "9.2p1");
+    CU_ASSERT_EQUAL(r->sources, WITNESS_SIGNATURE | WITNESS_NDPI);
+    CU_ASSERT_EQUAL(r->evidence_count, 2);
+    CU_ASSERT_EQUAL(r->evidence[0].witness, WITNESS_SIGNATURE); /* strongest first */
+    CU_ASSERT(r->confidence >= 90);
+    CU_ASSERT_EQUAL(r->banner_len, strlen("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"));
+    CU_ASSERT_EQUAL(r->verdict, VERDICT_NONSTANDARD); /* no port table given */
+    inventory_destroy(inv);
+}
+
+static void test_witnesses_disagree(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 22, IPPROTO_TCP, "HTTP/1.1 200 OK");
+    struct evidence e[2] = {ev("ssh", "", "", "", WITNESS_NDPI, STRENGTH_NDPI),
+                            ev("http", "", "nginx", "1.22.1", WITNESS_SIGNATURE, STRENGTH_HARD)};
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 10, 20, NULL, e, 2);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "http");
+    CU_ASSERT_EQUAL(r->evidence_count, 2); /* both kept */
+    struct inventory *inv2 = inventory_create(NULL);
+    struct endpoint_record *r2 = inventory_add_flow(inv2, &in, 10, 20, NULL, &e[1], 1);
+    CU_ASSERT(r->confidence < r2->confidence); /* the disagreement shows */
+    inventory_destroy(inv);
+    inventory_destroy(inv2);
+}
+
+static void test_ranks(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 6379, IPPROTO_TCP, "+PONG\r\n");
+    /* nDPI outranks a softmatch; a hard match outranks nDPI whatever the order of arrival. */
+    struct evidence soft = ev("memcached", "", "", "", WITNESS_SIGNATURE, STRENGTH_SOFT);
+    struct evidence ndpi = ev("redis", "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &soft, 1);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "memcached");
+    r = inventory_add_flow(inv, &in, 3, 4, NULL, &ndpi, 1);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "redis");
+    struct evidence hard = ev("redis", "", "Redis key-value store", "7.0.15", WITNESS_SIGNATURE,
+                              STRENGTH_HARD);
+    r = inventory_add_flow(inv, &in, 5, 6, NULL, &hard, 1);
+    CU_ASSERT_STRING_EQUAL(r->best.product, "Redis key-value store");
+    CU_ASSERT_EQUAL(r->flows, 3);
+    CU_ASSERT_EQUAL(r->clients, 1);
+    CU_ASSERT_EQUAL(r->first_us, 1);
+    CU_ASSERT_EQUAL(r->last_us, 6);
+    CU_ASSERT_EQUAL(inventory_count(inv), 1);
+    inventory_destroy(inv);
+}
+
+static void test_tls_specific_wins(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 443, IPPROTO_TCP, "\x16\x03\x03");
+    struct evidence e[3] = {ev("ssl", "", "", "", WITNESS_PARSER, STRENGTH_PARSER),
+                            ev("http", "tls", "", "", WITNESS_PARSER, STRENGTH_PARSER),
+                            ev("ssl", "", "", "", WITNESS_NDPI, STRENGTH_NDPI)};
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, e, 3);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "http");
+    CU_ASSERT_STRING_EQUAL(r->best.tunnel, "tls");
+    inventory_destroy(inv);
+}
+
+static void test_clients_and_endpoints(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    char client[32];
+    struct evidence e = ev("domain", "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+    for (int i = 0; i < 100; i++) {
+        snprintf(client, sizeof client, "10.1.0.%d", i % 10);
+        struct classify_input in = input("10.0.0.53", client, 53, IPPROTO_UDP, NULL);
+        inventory_add_flow(inv, &in, (uint64_t)i, (uint64_t)i + 1, NULL, &e, 1);
+    }
+    /* The same address and port over TCP is another endpoint. */
+    struct classify_input tcp = input("10.0.0.53", "10.1.0.1", 53, IPPROTO_TCP, NULL);
+    inventory_add_flow(inv, &tcp, 1, 2, NULL, &e, 1);
+    const struct endpoint_record **recs;
+    size_t n = inventory_sorted(inv, &recs);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_EQUAL(recs[0]->transport, IPPROTO_TCP);
+    CU_ASSERT_EQUAL(recs[1]->flows, 100);
+    CU_ASSERT_EQUAL(recs[1]->clients, 10);
+    CU_ASSERT_EQUAL(recs[1]->evidence_count, 1); /* duplicates folded */
+    inventory_destroy(inv);
+}
+
+static void test_many_endpoints_sorted(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct evidence e = ev("http", "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+    char server[32];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(server, sizeof server, "10.%d.%d.1", (i * 7919) % 200, i % 250);
+        struct classify_input in = input(server, "192.0.2.1", (uint16_t)(1 + i % 3), 6, NULL);
+        inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+    }
+    const struct endpoint_record **recs;
+    size_t n = inventory_sorted(inv, &recs);
+    CU_ASSERT_EQUAL(n, inventory_count(inv));
+    int ordered = 1;
+    for (size_t i = 1; i < n; i++) {
+        int c = addr_compare(&recs[i - 1]->host, &recs[i]->host);
+        if (c > 0 || (c == 0 && recs[i - 1]->port >= recs[i]->port))
+            ordered = 0;
+    }
+    CU_ASSERT(ordered);
+    inventory_destroy(inv);
+}
+
+static void test_announced_channel(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    /* Payload of a data connection that happens to look like SSH: the announcement wins. */
+    struct classify_input data = input("10.0.0.21", "10.0.0.2", 40123, IPPROTO_TCP,
+                                       "SSH-2.0-this is file content");
+    struct evidence looks = ev("ssh", "", "OpenSSH", "", WITNESS_SIGNATURE, STRENGTH_HARD);
+    struct endpoint_record *r = inventory_add_flow(inv, &data, 1, 2, NULL, &looks, 1);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "ssh");
+    inventory_expect(inv, &data.server, 40123, IPPROTO_TCP, "ftp-data", "ftp:PASV", 1);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "ftp-data");
+    CU_ASSERT(r->sources & WITNESS_CONTROL);
+    /* Announced first, seen after. */
+    struct classify_input later = input("10.0.0.21", "10.0.0.2", 40124, IPPROTO_TCP, "x");
+    inventory_expect(inv, &later.server, 40124, IPPROTO_TCP, "ftp-data", "ftp:EPSV", 1);
+    r = inventory_add_flow(inv, &later, 1, 2, NULL, NULL, 0);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "ftp-data");
+    CU_ASSERT_STRING_EQUAL(r->best.rule, "ftp:EPSV");
+    inventory_destroy(inv);
+}
+
+static void test_aliases(void)
+{
+    char path[] = "/tmp/ps-aliases-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    const char *text = "# comment\nhttps ssl\n\ndns domain  # trailing\n";
+    CU_ASSERT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    struct inventory *inv = inventory_create(NULL);
+    char err[256];
+    CU_ASSERT_EQUAL(inventory_load_aliases(inv, path, err, sizeof err), 0);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 53, IPPROTO_UDP, NULL);
+    struct evidence e = ev("dns", "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "domain");
+    inventory_destroy(inv);
+
+    fd = open(path, O_WRONLY | O_TRUNC);
+    text = "https ssl\nthree words here\n";
+    CU_ASSERT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    inv = inventory_create(NULL);
+    CU_ASSERT_EQUAL(inventory_load_aliases(inv, path, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2:"));
+    inventory_destroy(inv);
+    unlink(path);
+}
+
+static void test_detail_kept(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 443, IPPROTO_TCP, NULL);
+    struct flow_detail d;
+    memset(&d, 0, sizeof d);
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, &d, NULL, 0);
+    CU_ASSERT_PTR_NULL(r->detail); /* nothing seen: nothing allocated */
+    CU_ASSERT_EQUAL(r->verdict, VERDICT_UNKNOWN);
+    d.tls.seen = true;
+    strcpy(d.tls.sni, "example.test");
+    r = inventory_add_flow(inv, &in, 1, 2, &d, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->detail);
+    CU_ASSERT_STRING_EQUAL(r->detail->tls.sni, "example.test");
+    inventory_destroy(inv);
+}
+
+void suite_inventory(void)
+{
+    UNIT_SUITE("inventory", NULL, NULL, {"witnesses agree", test_witnesses_agree},
+               {"witnesses disagree", test_witnesses_disagree}, {"ranks", test_ranks},
+               {"tls specific wins", test_tls_specific_wins},
+               {"clients and endpoints", test_clients_and_endpoints},
+               {"many endpoints sorted", test_many_endpoints_sorted},
+               {"announced channel", test_announced_channel}, {"aliases", test_aliases},
+               {"detail kept", test_detail_kept});
+}
