@@ -48,6 +48,10 @@ void sigset_destroy(struct sigset *s);
 int sigset_load_file(struct sigset *s, const char *path, bool strict, FILE *verbose,
                      char *err, size_t errlen);
 
+/* The same from bytes already in memory; name is used in messages and rules. */
+int sigset_load_buffer(struct sigset *s, const char *name, const char *data, size_t len,
+                       bool strict, FILE *verbose, char *err, size_t errlen);
+
 /* Finish loading: build the index and JIT-compile. Must be called before matching. */
 int sigset_finalize(struct sigset *s, char *err, size_t errlen);
 
@@ -56,6 +60,12 @@ const struct sigset_load_stats *sigset_stats(const struct sigset *s);
 /* Emit evidence for every signature the conversation matches (best first). */
 void sigset_match(const struct sigset *s, const struct classify_input *in, evidence_fn emit,
                   void *ctx);
+
+/* Signatures with no usable first-byte information (tried on every head). */
+unsigned sigset_unindexed(const struct sigset *s);
+
+/* Tests: try every signature in order, bypassing the index and prefilters. */
+void sigset_set_linear(struct sigset *s, bool linear);
 
 /* --list-signatures: counts by service, one line each. */
 void sigset_list(const struct sigset *s, FILE *out);

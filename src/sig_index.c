@@ -1,0 +1,627 @@
+/*
+ * sig_index.c - what a regex can start with, the first-byte index built from
+ * it, and sigset_finalize (fallbacks, JIT, index).
+ *
+ * For an anchored pattern the set of bytes the subject can begin with is
+ * derived twice and the two are intersected (each is a superset of the
+ * truth, so their intersection is too):
+ *   - from the pattern text, by a small recursive reader of PCRE syntax that
+ *     follows alternations, groups, optional items, classes, escapes and
+ *     (?i) and gives up (every byte) on anything it does not know;
+ *   - from PCRE2 itself: PCRE2_INFO_FIRSTCODEUNIT (both cases, since PCRE2
+ *     does not say whether it is caseless) or PCRE2_INFO_FIRSTBITMAP.
+ * The reader also records the literal bytes every match starts with, which
+ * the matcher compares before running the regex at all.
+ * Signatures are then put in one bucket per possible first byte; those with
+ * no usable information go to the "any" list, tried on every head.
+ */
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sig_internal.h"
+
+typedef uint8_t byteset[32];
+
+struct rx {
+    const char *p, *end;
+    bool caseless;
+    bool fail; /* met something not understood: every byte is possible */
+    int depth;
+    bool prefix_open; /* still collecting the literal prefix */
+    struct sig *g;
+};
+
+static void set_add(byteset s, unsigned c)
+{
+    s[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+static bool set_has(const byteset s, unsigned c)
+{
+    return s[c >> 3] & (1u << (c & 7));
+}
+
+static void set_add_char(const struct rx *rx, byteset s, unsigned c)
+{
+    set_add(s, c);
+    if (rx->caseless && isalpha((int)c)) {
+        set_add(s, (unsigned)tolower((int)c));
+        set_add(s, (unsigned)toupper((int)c));
+    }
+}
+
+static void set_fill(byteset s)
+{
+    memset(s, 0xff, sizeof(byteset));
+}
+
+static void set_or(byteset a, const byteset b)
+{
+    for (int i = 0; i < 32; i++)
+        a[i] |= b[i];
+}
+
+static unsigned set_count(const byteset s)
+{
+    unsigned n = 0;
+    for (int i = 0; i < 32; i++)
+        n += (unsigned)__builtin_popcount(s[i]);
+    return n;
+}
+
+static bool peek(const struct rx *rx, char c)
+{
+    return rx->p < rx->end && *rx->p == c;
+}
+
+/* The bytes a \d \w \s \h \v \R \N class escape stands for (ASCII, no UCP). */
+static bool class_escape(char e, byteset s)
+{
+    byteset t = {0};
+    char lower = (char)tolower((unsigned char)e);
+    for (unsigned c = 0; c < 256; c++) {
+        bool in;
+        switch (lower) {
+        case 'd': in = c >= '0' && c <= '9'; break;
+        case 'w': in = c < 128 && (isalnum((int)c) || c == '_'); break;
+        case 's': in = c == ' ' || (c >= 9 && c <= 13); break;
+        case 'h': in = c == ' ' || c == 9 || c == 0xa0; break;
+        case 'v': in = (c >= 10 && c <= 13) || c == 0x85; break;
+        default: return false;
+        }
+        if (in != (e != lower))
+            set_add(t, c);
+    }
+    set_or(s, t);
+    return true;
+}
+
+/* A literal escape's byte (\xHH \x{H} \0oo \ooo \n ... \W-like punctuation), -1 if not one. */
+static int escape_literal(struct rx *rx, char e)
+{
+    static const char from[] = "tnrfaeb";
+    static const unsigned char to[] = {9, 10, 13, 12, 7, 0x1b, 8};
+    const char *k = strchr(from, e);
+    if (k && e)
+        return to[k - from];
+    if (e == 'x') {
+        unsigned v = 0;
+        int digits = 0;
+        if (peek(rx, '{')) {
+            rx->p++;
+            while (rx->p < rx->end && isxdigit((unsigned char)*rx->p) && digits < 3) {
+                v = v * 16 + (unsigned)(isdigit((unsigned char)*rx->p) ? *rx->p - '0'
+                                                         : (tolower((unsigned char)*rx->p) - 'a' + 10));
+                rx->p++, digits++;
+            }
+            if (!peek(rx, '}') || v > 255)
+                return -1;
+            rx->p++;
+            return (int)v;
+        }
+        while (rx->p < rx->end && isxdigit((unsigned char)*rx->p) && digits < 2) {
+            v = v * 16 + (unsigned)(isdigit((unsigned char)*rx->p) ? *rx->p - '0'
+                                                     : (tolower((unsigned char)*rx->p) - 'a' + 10));
+            rx->p++, digits++;
+        }
+        return (int)v;
+    }
+    if (e == '0') {
+        unsigned v = 0;
+        for (int i = 0; i < 2 && rx->p < rx->end && *rx->p >= '0' && *rx->p <= '7'; i++)
+            v = v * 8 + (unsigned)(*rx->p++ - '0');
+        return (int)v;
+    }
+    if (!isalnum((unsigned char)e) && (unsigned char)e < 128)
+        return (unsigned char)e;
+    return -1;
+}
+
+/* [...] : the set of bytes the class matches. */
+static void char_class(struct rx *rx, byteset out)
+{
+    byteset s = {0};
+    bool negate = false;
+    if (peek(rx, '^'))
+        negate = true, rx->p++;
+    bool first = true;
+    for (;;) {
+        if (rx->p >= rx->end) {
+            rx->fail = true;
+            return;
+        }
+        char c = *rx->p++;
+        if (c == ']' && !first)
+            break;
+        first = false;
+        int lo;
+        if (c == '[' && peek(rx, ':')) {
+            rx->fail = true; /* POSIX classes: not worth reading */
+            return;
+        }
+        if (c == '\\') {
+            if (rx->p >= rx->end) {
+                rx->fail = true;
+                return;
+            }
+            char e = *rx->p++;
+            if (class_escape(e, s))
+                continue;
+            lo = e == 'b' ? 8 : escape_literal(rx, e);
+            if (lo < 0) {
+                rx->fail = true;
+                return;
+            }
+        } else {
+            lo = (unsigned char)c;
+        }
+        int hi = lo;
+        if (peek(rx, '-') && rx->p + 1 < rx->end && rx->p[1] != ']') {
+            rx->p++;
+            char d = *rx->p++;
+            if (d == '\\') {
+                if (rx->p >= rx->end) {
+                    rx->fail = true;
+                    return;
+                }
+                char e = *rx->p++;
+                hi = e == 'b' ? 8 : escape_literal(rx, e);
+            } else if (d == '[') {
+                rx->fail = true;
+                return;
+            } else {
+                hi = (unsigned char)d;
+            }
+            if (hi < lo) {
+                rx->fail = true;
+                return;
+            }
+        }
+        for (int b = lo; b <= hi; b++)
+            set_add_char(rx, s, (unsigned)b);
+    }
+    if (negate) {
+        /* caseless negation: a byte whose other case is excluded is excluded too */
+        for (int i = 0; i < 32; i++)
+            s[i] = (uint8_t)~s[i];
+    }
+    set_or(out, s);
+}
+
+/* A quantifier after an item: its minimum count (1 if none). */
+static unsigned quantifier(struct rx *rx, bool *had)
+{
+    unsigned min = 1;
+    *had = false;
+    if (rx->p >= rx->end)
+        return 1;
+    char c = *rx->p;
+    if (c == '*' || c == '?')
+        min = 0, rx->p++, *had = true;
+    else if (c == '+')
+        rx->p++, *had = true;
+    else if (c == '{') {
+        const char *q = rx->p + 1;
+        unsigned v = 0;
+        int digits = 0;
+        while (q < rx->end && isdigit((unsigned char)*q) && digits < 6)
+            v = v * 10 + (unsigned)(*q++ - '0'), digits++;
+        if (digits == 0)
+            return 1; /* not a quantifier: '{' is a literal, read as the next item */
+        if (q < rx->end && *q == ',')
+            for (q++; q < rx->end && isdigit((unsigned char)*q); q++)
+                ;
+        if (q >= rx->end || *q != '}')
+            return 1;
+        rx->p = q + 1;
+        min = v;
+        *had = true;
+    }
+    if (*had && rx->p < rx->end && (*rx->p == '?' || *rx->p == '+'))
+        rx->p++;
+    return min;
+}
+
+static bool alternation(struct rx *rx, byteset out);
+
+/* (?letters) or (?letters: ... ) : option settings; returns false if unsupported. */
+static bool options_group(struct rx *rx, bool *scoped)
+{
+    bool on = true;
+    while (rx->p < rx->end) {
+        char c = *rx->p++;
+        if (c == ')') {
+            *scoped = false;
+            return true;
+        }
+        if (c == ':') {
+            *scoped = true;
+            return true;
+        }
+        if (c == '-')
+            on = false;
+        else if (c == '^')
+            rx->caseless = false;
+        else if (c == 'i')
+            rx->caseless = on;
+        else if (c == 'x')
+            return false; /* extended syntax changes the meaning of blanks and '#' */
+        else if (!strchr("msnJU", c))
+            return false;
+    }
+    return false;
+}
+
+/* One group after '(': first set into out; returns whether it can match empty. */
+static bool group(struct rx *rx, byteset out, bool *literal_ok)
+{
+    bool saved = rx->caseless;
+    bool zero_width = false;
+    *literal_ok = false;
+    if (peek(rx, '*')) {
+        rx->fail = true; /* (*VERB) */
+        return true;
+    }
+    if (peek(rx, '?')) {
+        rx->p++;
+        if (rx->p >= rx->end) {
+            rx->fail = true;
+            return true;
+        }
+        char c = *rx->p;
+        if (c == ':' || c == '>' || c == '|') {
+            rx->p++;
+        } else if (c == '=' || c == '!') {
+            rx->p++, zero_width = true;
+        } else if (c == '<' && rx->p + 1 < rx->end && (rx->p[1] == '=' || rx->p[1] == '!')) {
+            rx->p += 2, zero_width = true;
+        } else if (c == '<' || c == '\'' || (c == 'P' && rx->p + 1 < rx->end && rx->p[1] == '<')) {
+            char close = c == '\'' ? '\'' : '>';
+            while (rx->p < rx->end && *rx->p != close)
+                rx->p++;
+            if (rx->p >= rx->end) {
+                rx->fail = true;
+                return true;
+            }
+            rx->p++;
+        } else if (c == '#') {
+            while (rx->p < rx->end && *rx->p != ')')
+                rx->p++;
+            if (rx->p < rx->end)
+                rx->p++;
+            *literal_ok = true; /* a comment does not end the literal prefix */
+            return true;
+        } else {
+            bool scoped;
+            if (!options_group(rx, &scoped)) {
+                rx->fail = true;
+                return true;
+            }
+            if (!scoped) {
+                *literal_ok = true; /* (?i) applies to the rest of the enclosing group */
+                return true;
+            }
+        }
+    }
+    rx->depth++;
+    byteset inner = {0};
+    bool nullable = alternation(rx, inner);
+    rx->depth--;
+    if (!peek(rx, ')')) {
+        rx->fail = true;
+        return true;
+    }
+    rx->p++;
+    rx->caseless = saved;
+    if (zero_width) {
+        *literal_ok = true; /* lookaround consumes nothing */
+        return true;
+    }
+    set_or(out, inner);
+    return nullable;
+}
+
+static void prefix_add(struct rx *rx, unsigned c)
+{
+    struct sig *g = rx->g;
+    if (g->prefix_len >= PS_SIG_PREFIX_MAX) {
+        rx->prefix_open = false;
+        return;
+    }
+    g->prefix[g->prefix_len++] = (uint8_t)c;
+    if (rx->caseless && isalpha((int)c))
+        g->caseless_prefix = true;
+}
+
+/*
+ * One item and its quantifier. Adds the item's first bytes to out and
+ * returns whether the item can match empty. literal gets the byte when the
+ * item is a single literal byte, else -1; zero_width says it consumes nothing.
+ */
+static bool item(struct rx *rx, byteset out, int *literal, bool *zero_width)
+{
+    byteset s = {0};
+    bool nullable = false;
+    *literal = -1;
+    *zero_width = false;
+    char c = *rx->p++;
+    switch (c) {
+    case '(': {
+        bool lit_ok;
+        nullable = group(rx, s, &lit_ok);
+        *zero_width = lit_ok;
+        break;
+    }
+    case '[':
+        char_class(rx, s);
+        break;
+    case '.':
+        set_fill(s);
+        break;
+    case '^':
+    case '$':
+        *zero_width = true;
+        return true;
+    case ')':
+    case '|':
+    case '*':
+    case '+':
+    case '?':
+        rx->fail = true;
+        return true;
+    case '\\': {
+        if (rx->p >= rx->end) {
+            rx->fail = true;
+            return true;
+        }
+        char e = *rx->p++;
+        if (strchr("bBAGzZK", e) && e) {
+            *zero_width = true;
+            return true;
+        }
+        if (e == 'E') {
+            *zero_width = true;
+            return true;
+        }
+        if (class_escape(e, s))
+            break;
+        if (e == 'N' || e == 'R') {
+            set_fill(s);
+            break;
+        }
+        int b = escape_literal(rx, e);
+        if (b < 0) {
+            rx->fail = true; /* backreferences, \Q, \p, \c, ... */
+            return true;
+        }
+        set_add_char(rx, s, (unsigned)b);
+        *literal = b;
+        break;
+    }
+    default:
+        set_add_char(rx, s, (unsigned char)c);
+        *literal = (unsigned char)c;
+        break;
+    }
+    bool had;
+    unsigned min = quantifier(rx, &had);
+    if (had && *zero_width) {
+        /* a quantified zero-width item is still zero-width */
+        return true;
+    }
+    if (min == 0)
+        nullable = true, *literal = -1;
+    if (had)
+        *literal = *literal >= 0 ? -2 - *literal : -1; /* literal, but the prefix stops here */
+    set_or(out, s);
+    return nullable;
+}
+
+/* A sequence of items up to '|' or ')': first set, and whether it can match empty. */
+static bool sequence(struct rx *rx, byteset out)
+{
+    bool nullable = true;
+    while (rx->p < rx->end && *rx->p != '|' && *rx->p != ')' && !rx->fail) {
+        byteset s = {0};
+        int literal;
+        bool zero_width;
+        bool item_nullable = item(rx, s, &literal, &zero_width);
+        if (rx->prefix_open && rx->depth == 0 && !zero_width) {
+            if (literal >= 0)
+                prefix_add(rx, (unsigned)literal);
+            else if (literal <= -2)
+                prefix_add(rx, (unsigned)(-2 - literal)), rx->prefix_open = false;
+            else
+                rx->prefix_open = false;
+        }
+        if (nullable)
+            set_or(out, s);
+        if (!item_nullable)
+            nullable = false;
+    }
+    return nullable;
+}
+
+static bool alternation(struct rx *rx, byteset out)
+{
+    bool nullable = sequence(rx, out);
+    while (peek(rx, '|') && !rx->fail) {
+        rx->p++;
+        if (rx->depth == 0) {
+            rx->prefix_open = false;
+            rx->g->prefix_len = 0;
+            rx->g->caseless_prefix = false;
+        }
+        if (sequence(rx, out))
+            nullable = true;
+    }
+    return nullable;
+}
+
+/* PCRE2's own idea of the first byte, as a superset; false if it has none. */
+static bool pcre_first_set(pcre2_code *code, byteset s)
+{
+    uint32_t type = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
+    if (type == 1) {
+        uint32_t cu = 0;
+        pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &cu);
+        memset(s, 0, sizeof(byteset));
+        set_add(s, cu & 0xff);
+        if (isalpha((int)(cu & 0xff))) {
+            set_add(s, (unsigned)tolower((int)(cu & 0xff)));
+            set_add(s, (unsigned)toupper((int)(cu & 0xff)));
+        }
+        return true;
+    }
+    const uint8_t *bitmap = NULL;
+    if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+        memcpy(s, bitmap, sizeof(byteset));
+        return true;
+    }
+    return false;
+}
+
+void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t options)
+{
+    struct rx rx = {pattern, pattern + len, (options & PCRE2_CASELESS) != 0, false, 0, true, g};
+    g->prefix_len = 0;
+    g->caseless_prefix = false;
+    byteset set = {0};
+    bool nullable = alternation(&rx, set);
+    if (rx.p != rx.end)
+        rx.fail = true; /* an unbalanced ')' */
+    uint32_t all = 0;
+    pcre2_pattern_info(g->code, PCRE2_INFO_ALLOPTIONS, &all);
+    bool anchored = (all & PCRE2_ANCHORED) != 0;
+    if (!anchored || rx.fail) {
+        g->prefix_len = 0;
+        g->caseless_prefix = false;
+    }
+    if (!anchored || rx.fail || nullable)
+        set_fill(set);
+    byteset theirs;
+    if (anchored && pcre_first_set(g->code, theirs))
+        for (int i = 0; i < 32; i++)
+            set[i] &= theirs[i];
+    memcpy(g->first, set, sizeof set);
+    /* More than half the bytes: cheaper to keep it in one list than in 129+ buckets. */
+    g->first_any = set_count(set) > 128;
+}
+
+int sig_index_build(const struct sigset *s, const struct sig_list *list, struct sig_index *ix)
+{
+    uint32_t count[258] = {0};
+    for (uint32_t i = 0; i < list->n; i++) {
+        const struct sig *g = &s->sigs[list->ids[i]];
+        if (g->first_any)
+            count[256]++;
+        else
+            for (unsigned b = 0; b < 256; b++)
+                count[b] += set_has(g->first, b);
+    }
+    ix->off[0] = 0;
+    for (int b = 0; b < 257; b++)
+        ix->off[b + 1] = ix->off[b] + count[b];
+    ix->ids = malloc((ix->off[257] ? ix->off[257] : 1) * sizeof *ix->ids);
+    if (!ix->ids)
+        return -1;
+    uint32_t fill[257];
+    memcpy(fill, ix->off, sizeof fill);
+    for (uint32_t i = 0; i < list->n; i++) {
+        uint32_t id = list->ids[i];
+        const struct sig *g = &s->sigs[id];
+        if (g->first_any)
+            ix->ids[fill[256]++] = id;
+        else
+            for (unsigned b = 0; b < 256; b++)
+                if (set_has(g->first, b))
+                    ix->ids[fill[b]++] = id;
+    }
+    return 0;
+}
+
+void sig_index_free(struct sig_index *ix)
+{
+    free(ix->ids);
+    ix->ids = NULL;
+}
+
+/* Resolve "a,b,c" to probe numbers, same transport first. */
+static int resolve_fallbacks(struct sigset *s, struct sig_probe *p, char *err, size_t errlen)
+{
+    const char *w = p->fallback_names;
+    p->nfallback = 0;
+    while (w && *w) {
+        size_t n = strcspn(w, ",");
+        int f = sig_probe_find(s, p->transport, w, n);
+        if (f < 0)
+            f = sig_probe_find(s, p->transport == IPPROTO_TCP ? IPPROTO_UDP : IPPROTO_TCP, w, n);
+        if (f >= 0 && p->nfallback < PS_SIG_MAX_FALLBACKS)
+            p->fallback[p->nfallback++] = (uint32_t)f;
+        else if (f < 0 && p->fallback_strict) {
+            snprintf(err, errlen, "%s: fallback probe %.*s not found", p->fallback_rule, (int)n,
+                     w);
+            return -1;
+        }
+        w += n + (w[n] == ',');
+    }
+    return 0;
+}
+
+int sigset_finalize(struct sigset *s, char *err, size_t errlen)
+{
+    if (s->finalized)
+        return 0;
+    for (uint32_t i = 0; i < s->nsigs; i++) /* where JIT fails, the interpreter runs */
+        s->sigs[i].jit = pcre2_jit_compile(s->sigs[i].code, PCRE2_JIT_COMPLETE) == 0;
+    s->null_probe = sig_probe_find(s, IPPROTO_TCP, "NULL", 4);
+    s->any_count = 0;
+    for (uint32_t i = 0; i < s->nsigs; i++)
+        s->any_count += s->sigs[i].first_any;
+    for (uint32_t i = 0; i < s->nprobes; i++) {
+        struct sig_probe *p = &s->probes[i];
+        if (resolve_fallbacks(s, p, err, errlen) < 0)
+            return -1;
+        p->shape = (uint8_t)sig_shape_of(p->payload, p->len, p->transport);
+        if (sig_index_build(s, &p->sigs, &p->index) < 0) {
+            snprintf(err, errlen, "signatures: out of memory");
+            return -1;
+        }
+    }
+    for (int t = 0; t < 2; t++)
+        if (sig_index_build(s, &s->client[t], &s->client_index[t]) < 0) {
+            snprintf(err, errlen, "signatures: out of memory");
+            return -1;
+        }
+    s->finalized = true;
+    return 0;
+}
+
+unsigned sigset_unindexed(const struct sigset *s)
+{
+    return s->any_count;
+}

@@ -1,0 +1,121 @@
+/*
+ * sig_internal.h - the signature set's private layout, shared by the loader
+ * (sig_parse.c), the index (sig_index.c) and the matcher (sig_match.c).
+ *
+ * Signatures live in one array in load order, so an index into it is also
+ * the priority order (file order, files in the order loaded). Each probe
+ * keeps the indices of its match/softmatch lines and, once finalized, a
+ * first-byte index over them: 256 buckets plus an "any" list, stored flat
+ * (offsets + one array) so lookups touch two small contiguous arrays.
+ */
+#ifndef PS_SIG_INTERNAL_H
+#define PS_SIG_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "evidence.h"
+#include "signature.h"
+
+enum sig_kind { SIG_MATCH, SIG_SOFTMATCH, SIG_CLIENTMATCH, SIG_SOFTCLIENTMATCH };
+
+/* Version info fields, in the order p v i h o d. */
+enum sig_field { SF_PRODUCT, SF_VERSION, SF_INFO, SF_HOSTNAME, SF_OS, SF_DEVICE, SF_COUNT };
+
+/* What a probe's bytes (or a client head) look like, recognised from the bytes. */
+enum sig_shape {
+    SHAPE_NONE = 0,
+    SHAPE_HTTP_REQUEST,
+    SHAPE_RTSP_REQUEST,
+    SHAPE_SIP_REQUEST,
+    SHAPE_BLANK_LINES,
+    SHAPE_DNS_QUERY,
+    SHAPE_SNMP_COMMUNITY,
+    SHAPE_SNMP_V3,
+    SHAPE_TLS_HELLO,
+    SHAPE_DTLS_HELLO,
+};
+
+struct sig {
+    uint8_t kind;        /* enum sig_kind */
+    uint8_t transport;   /* IPPROTO_TCP / IPPROTO_UDP */
+    bool tls;            /* service was written "ssl/<name>" */
+    bool caseless_prefix;
+    bool jit; /* JIT-compiled: matched with pcre2_jit_match */
+    uint8_t prefix_len;
+    uint8_t prefix[PS_SIG_PREFIX_MAX]; /* bytes every match starts with */
+    uint32_t min_len;                  /* PCRE2_INFO_MINLENGTH */
+    uint32_t probe;                    /* the probe section it was written in */
+    char service[EV_SERVICE_MAX];
+    char rule[EV_RULE_MAX]; /* "file.sig:line" */
+    char *field[SF_COUNT];  /* templates, NULL when absent */
+    char *cpe[PS_SIG_MAX_CPE];
+    uint8_t ncpe;
+    uint8_t first[32]; /* possible first bytes of the subject (bitmap) */
+    bool first_any;    /* no usable first-byte information */
+    pcre2_code *code;
+};
+
+/* A flat first-byte index: ids of bucket b are ids[off[b] .. off[b+1]), any list last. */
+struct sig_index {
+    uint32_t off[258];
+    uint32_t *ids;
+};
+
+struct sig_list {
+    uint32_t *ids;
+    uint32_t n, cap;
+};
+
+struct sig_probe {
+    char name[64];
+    uint8_t transport;
+    bool no_payload, has_ports, has_sslports, has_rarity, has_fallback;
+    uint8_t shape; /* enum sig_shape of the payload */
+    uint8_t *payload;
+    uint32_t len;
+    char *fallback_names; /* as written, resolved at finalize */
+    char fallback_rule[EV_RULE_MAX]; /* where the fallback line was, for errors */
+    bool fallback_strict;
+    uint32_t fallback[PS_SIG_MAX_FALLBACKS];
+    uint8_t nfallback;
+    struct sig_list sigs; /* match + softmatch, load order */
+    struct sig_index index;
+};
+
+struct sigset {
+    struct sig *sigs;
+    uint32_t nsigs, capsigs;
+    struct sig_probe *probes;
+    uint32_t nprobes;
+    struct sig_list client[2]; /* clientmatch lines: [0] TCP, [1] UDP */
+    struct sig_index client_index[2];
+    struct sigset_load_stats stats;
+    pcre2_match_context *mctx;
+    uint32_t max_groups; /* largest capture count of any pattern */
+    int null_probe;      /* "Probe TCP NULL", -1 if none */
+    bool finalized;
+    bool linear; /* tests: try every signature, bypassing index and prefilters */
+    uint32_t any_count; /* signatures in "any" lists (no first-byte information) */
+};
+
+/* sig_parse.c: probe lookup by transport and name, -1 if absent. */
+int sig_probe_find(const struct sigset *s, uint8_t transport, const char *name, size_t len);
+
+/* sig_index.c */
+void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t options);
+int sig_index_build(const struct sigset *s, const struct sig_list *list, struct sig_index *ix);
+void sig_index_free(struct sig_index *ix);
+enum sig_shape sig_shape_of(const uint8_t *p, uint32_t len, uint8_t transport);
+
+/* sig_match.c: expand one version-info template; false if a group it needs is unset. */
+bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, int rc,
+                char *out, size_t outsize);
+/* Check a template's syntax at load time; NULL if fine, else why not. strict also
+ * refuses a reference to a group the regex does not have (it could never be set). */
+const char *sig_template_error(const char *tmpl, uint32_t groups, bool strict);
+
+#endif

@@ -1,0 +1,498 @@
+/*
+ * sig_match.c - matching a conversation's heads against a finalized set,
+ * and turning a match into evidence (version-info templates).
+ *
+ * Which lines apply is decided as signatures/README.md says: the NULL
+ * probe for a server that spoke first, the probes equivalent to the client
+ * head (same leading bytes or same protocol shape) with their fallbacks
+ * otherwise, clientmatch lines over the client head in any case. Lines are
+ * taken from the first-byte index in priority (file) order: the bucket of
+ * the head's first byte merged with the "any" list. A literal-prefix and
+ * minimum-length check skip most regex runs. Softmatch semantics follow
+ * nmap: the first softmatch fixes the service, later softmatches are
+ * ignored and a hard match counts only for that service.
+ *
+ * Thread safety: the set is read-only once finalized; the only per-call
+ * state is a PCRE2 match data block, one per thread, created on first use
+ * and freed when the thread exits, so the per-flow path does not allocate.
+ */
+#include <ctype.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sig_internal.h"
+
+/* ---- version-info templates ------------------------------------------------------------ */
+
+enum tmpl_kind { T_LITERAL, T_GROUP, T_PRINTABLE, T_SUBST, T_INT_BE, T_INT_LE };
+
+struct tmpl_token {
+    enum tmpl_kind kind;
+    char literal;
+    unsigned group;
+    const char *find, *repl;
+    size_t findlen, repllen;
+};
+
+/* "..." at *p: its text; false if not there. */
+static bool quoted(const char **p, const char **text, size_t *len)
+{
+    const char *q = *p;
+    while (*q == ' ')
+        q++;
+    if (*q != '"')
+        return false;
+    const char *close = strchr(q + 1, '"');
+    if (!close)
+        return false;
+    *text = q + 1;
+    *len = (size_t)(close - q - 1);
+    *p = close + 1;
+    return true;
+}
+
+static bool expect(const char **p, char c)
+{
+    while (**p == ' ')
+        (*p)++;
+    if (**p != c)
+        return false;
+    (*p)++;
+    return true;
+}
+
+static bool group_number(const char **p, unsigned *n)
+{
+    while (**p == ' ')
+        (*p)++;
+    if (**p < '1' || **p > '9')
+        return false;
+    *n = (unsigned)(*(*p)++ - '0');
+    return true;
+}
+
+/*
+ * The next token of a template at *p (not at its end). A '$' that starts no
+ * known substitution is a literal '$' and *bad says so (strict loading
+ * refuses it; nmap copies it as written).
+ */
+static void next_token(const char **p, struct tmpl_token *t, bool *bad)
+{
+    const char *s = *p;
+    memset(t, 0, sizeof *t);
+    *bad = false;
+    if (s[0] == '$') {
+        const char *q = s + 1;
+        if (*q >= '1' && *q <= '9') {
+            t->kind = T_GROUP;
+            t->group = (unsigned)(*q - '0');
+            *p = q + 1;
+            return;
+        }
+        if (strncmp(q, "P(", 2) == 0) {
+            q += 2;
+            if (group_number(&q, &t->group) && expect(&q, ')')) {
+                t->kind = T_PRINTABLE;
+                *p = q;
+                return;
+            }
+        } else if (strncmp(q, "SUBST(", 6) == 0) {
+            q += 6;
+            if (group_number(&q, &t->group) && expect(&q, ',') &&
+                quoted(&q, &t->find, &t->findlen) && expect(&q, ',') &&
+                quoted(&q, &t->repl, &t->repllen) && expect(&q, ')')) {
+                t->kind = T_SUBST;
+                *p = q;
+                return;
+            }
+        } else if (strncmp(q, "I(", 2) == 0) {
+            q += 2;
+            const char *e;
+            size_t elen;
+            if (group_number(&q, &t->group) && expect(&q, ',') && quoted(&q, &e, &elen) &&
+                elen == 1 && (*e == '<' || *e == '>') && expect(&q, ')')) {
+                t->kind = *e == '>' ? T_INT_BE : T_INT_LE;
+                *p = q;
+                return;
+            }
+        }
+        *bad = true;
+    }
+    t->kind = T_LITERAL;
+    t->literal = s[0];
+    *p = s + 1;
+}
+
+const char *sig_template_error(const char *tmpl, uint32_t groups, bool strict)
+{
+    const char *p = tmpl;
+    while (*p) {
+        struct tmpl_token t;
+        bool bad;
+        next_token(&p, &t, &bad);
+        if (bad && strict)
+            return "'$' that starts no substitution";
+        if (t.kind != T_LITERAL && t.group > groups && strict)
+            return "substitution refers to a group the regex does not have";
+    }
+    return NULL;
+}
+
+struct out_buf {
+    char *p;
+    size_t size, len;
+};
+
+static void put(struct out_buf *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && o->len + 1 < o->size; i++)
+        o->p[o->len++] = s[i];
+    o->p[o->len] = '\0';
+}
+
+static void put_int(struct out_buf *o, const uint8_t *g, size_t n, bool big_endian)
+{
+    unsigned long long v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (unsigned long long)g[big_endian ? i : n - 1 - i] << (8 * (n - 1 - i));
+    char num[24];
+    int k = snprintf(num, sizeof num, "%llu", v);
+    put(o, num, (size_t)k);
+}
+
+static void put_subst(struct out_buf *o, const struct tmpl_token *t, const char *g, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if (t->findlen && n - i >= t->findlen && memcmp(g + i, t->find, t->findlen) == 0) {
+            put(o, t->repl, t->repllen);
+            i += t->findlen;
+        } else {
+            put(o, g + i++, 1);
+        }
+    }
+}
+
+bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, int rc,
+                char *out, size_t outsize)
+{
+    struct out_buf o = {out, outsize, 0};
+    if (outsize)
+        out[0] = '\0';
+    const char *p = tmpl;
+    while (*p) {
+        struct tmpl_token t;
+        bool bad;
+        next_token(&p, &t, &bad);
+        if (t.kind == T_LITERAL) {
+            put(&o, &t.literal, 1);
+            continue;
+        }
+        if ((int)t.group >= rc || ov[2 * t.group] == PCRE2_UNSET)
+            return false; /* the group did not take part: the field is dropped */
+        const uint8_t *g = subject + ov[2 * t.group];
+        size_t n = ov[2 * t.group + 1] - ov[2 * t.group];
+        switch (t.kind) {
+        case T_GROUP:
+            put(&o, (const char *)g, n);
+            break;
+        case T_PRINTABLE:
+            for (size_t i = 0; i < n; i++)
+                if (g[i] >= 0x20 && g[i] < 0x7f)
+                    put(&o, (const char *)g + i, 1);
+            break;
+        case T_SUBST:
+            put_subst(&o, &t, (const char *)g, n);
+            break;
+        case T_INT_BE:
+        case T_INT_LE:
+            if (n == 0 || n > 8)
+                return false;
+            put_int(&o, g, n, t.kind == T_INT_BE);
+            break;
+        case T_LITERAL:
+            break;
+        }
+    }
+    return true;
+}
+
+/* ---- per-thread match data ------------------------------------------------------------- */
+
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static pthread_key_t md_key;
+static _Thread_local pcre2_match_data *md_thread;
+
+static void md_free(void *md)
+{
+    pcre2_match_data_free(md);
+}
+
+static void md_key_create(void)
+{
+    pthread_key_create(&md_key, md_free);
+}
+
+static pcre2_match_data *thread_match_data(void)
+{
+    if (!md_thread) {
+        pthread_once(&md_once, md_key_create);
+        md_thread = pcre2_match_data_create(PS_SIG_OVECTOR_PAIRS, NULL);
+        if (md_thread)
+            pthread_setspecific(md_key, md_thread);
+    }
+    return md_thread;
+}
+
+/* ---- one side's search ----------------------------------------------------------------- */
+
+struct search {
+    const struct sigset *s;
+    const uint8_t *subject;
+    uint32_t len;
+    pcre2_match_data *md;
+    const struct sig *soft; /* first softmatch seen */
+    bool hard;              /* ev holds a hard match */
+    struct evidence *ev;
+};
+
+static bool prefix_matches(const struct sig *g, const uint8_t *subject, uint32_t len)
+{
+    if (len < g->prefix_len || len < g->min_len)
+        return false;
+    if (!g->caseless_prefix)
+        return memcmp(subject, g->prefix, g->prefix_len) == 0;
+    for (unsigned i = 0; i < g->prefix_len; i++)
+        if (tolower(subject[i]) != tolower(g->prefix[i]))
+            return false;
+    return true;
+}
+
+static int run(const struct search *se, const struct sig *g)
+{
+    if (!se->s->linear && !prefix_matches(g, se->subject, se->len))
+        return PCRE2_ERROR_NOMATCH;
+    if (g->jit)
+        return pcre2_jit_match(g->code, se->subject, se->len, 0, 0, se->md, se->s->mctx);
+    return pcre2_match(g->code, se->subject, se->len, 0, 0, se->md, se->s->mctx);
+}
+
+static void set_service(struct evidence *ev, const struct sig *g)
+{
+    memset(ev, 0, sizeof *ev);
+    EV_SET(ev->service, g->service);
+    if (g->tls)
+        EV_SET(ev->tunnel, "tls");
+    EV_SET(ev->rule, g->rule);
+    ev->witness = WITNESS_SIGNATURE;
+}
+
+static void hard_evidence(struct search *se, const struct sig *g, int rc)
+{
+    struct evidence *ev = se->ev;
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(se->md);
+    set_service(ev, g);
+    ev->strength = STRENGTH_HARD;
+    struct {
+        char *field;
+        size_t size;
+    } dst[SF_COUNT] = {
+        {ev->product, sizeof ev->product}, {ev->version, sizeof ev->version},
+        {ev->info, sizeof ev->info},       {ev->hostname, sizeof ev->hostname},
+        {ev->os, sizeof ev->os},           {ev->device, sizeof ev->device},
+    };
+    for (int f = 0; f < SF_COUNT; f++)
+        if (g->field[f] && !sig_expand(g->field[f], se->subject, ov, rc, dst[f].field, dst[f].size))
+            dst[f].field[0] = '\0';
+    size_t used = 0;
+    for (unsigned i = 0; i < g->ncpe; i++) {
+        char one[EV_CPE_MAX];
+        if (!sig_expand(g->cpe[i], se->subject, ov, rc, one, sizeof one) || !one[0])
+            continue;
+        int k = snprintf(ev->cpe + used, sizeof ev->cpe - used, "%scpe:/%s", used ? " " : "", one);
+        if (k < 0 || (size_t)k >= sizeof ev->cpe - used) {
+            ev->cpe[used] = '\0'; /* keep only whole names */
+            break;
+        }
+        used += (size_t)k;
+    }
+    se->hard = true;
+}
+
+/* Try one signature; false once the search is over (a hard match was found). */
+static bool try_sig(struct search *se, uint32_t id)
+{
+    const struct sig *g = &se->s->sigs[id];
+    bool soft = g->kind == SIG_SOFTMATCH || g->kind == SIG_SOFTCLIENTMATCH;
+    if (soft && se->soft)
+        return true;
+    if (!soft && se->soft && strcmp(se->soft->service, g->service) != 0)
+        return true;
+    int rc = run(se, g);
+    if (rc < 0)
+        return true; /* no match, or a PCRE2 limit hit: not a match */
+    if (soft) {
+        se->soft = g;
+        return true;
+    }
+    hard_evidence(se, g, rc);
+    return false;
+}
+
+/* Every signature of list that can match, in priority order; false once done. */
+static bool search_list(struct search *se, const struct sig_list *list, const struct sig_index *ix)
+{
+    if (se->len == 0)
+        return true; /* no pattern can match an empty subject */
+    if (se->s->linear) {
+        for (uint32_t i = 0; i < list->n; i++)
+            if (!try_sig(se, list->ids[i]))
+                return false;
+        return true;
+    }
+    const uint32_t *a = ix->ids + ix->off[se->subject[0]], *ae = ix->ids + ix->off[se->subject[0] + 1];
+    const uint32_t *b = ix->ids + ix->off[256], *be = ix->ids + ix->off[257];
+    while (a < ae || b < be) {
+        uint32_t id = (b >= be || (a < ae && *a < *b)) ? *a++ : *b++;
+        if (!try_sig(se, id))
+            return false;
+    }
+    return true;
+}
+
+/* ---- which probes apply ---------------------------------------------------------------- */
+
+struct probe_order {
+    uint32_t ids[PS_SIG_MAX_PROBES];
+    uint32_t n;
+    uint8_t seen[PS_SIG_MAX_PROBES / 8];
+};
+
+static void order_add(struct probe_order *o, const struct sigset *s, uint32_t id, int depth)
+{
+    if (o->seen[id >> 3] & (1u << (id & 7)))
+        return;
+    o->seen[id >> 3] |= (uint8_t)(1u << (id & 7));
+    o->ids[o->n++] = id;
+    const struct sig_probe *p = &s->probes[id];
+    if (depth < 2)
+        for (unsigned k = 0; k < p->nfallback; k++)
+            order_add(o, s, p->fallback[k], depth + 1);
+}
+
+/* The probes whose lines apply to the server head, in the order they are tried. */
+static void probes_for(const struct sigset *s, const struct classify_input *in,
+                       const uint8_t *client, uint32_t clen, struct probe_order *o)
+{
+    bool udp = in->transport == IPPROTO_UDP;
+    uint8_t transport = udp ? IPPROTO_UDP : IPPROTO_TCP;
+    o->n = 0;
+    memset(o->seen, 0, sizeof o->seen);
+    bool server_first = in->first_talker == TALKER_SERVER || clen == 0;
+    if (!(server_first && !udp) && clen > 0) {
+        enum sig_shape shape = sig_shape_of(client, clen, transport);
+        for (uint32_t i = 0; i < s->nprobes; i++) {
+            const struct sig_probe *p = &s->probes[i];
+            if (p->transport == transport && p->len > 0 && clen >= p->len &&
+                memcmp(client, p->payload, p->len) == 0)
+                order_add(o, s, i, 0);
+        }
+        for (uint32_t i = 0; shape != SHAPE_NONE && i < s->nprobes; i++) {
+            const struct sig_probe *p = &s->probes[i];
+            if (p->transport == transport && p->shape == shape)
+                order_add(o, s, i, 0);
+        }
+    }
+    if (!udp && s->null_probe >= 0)
+        order_add(o, s, (uint32_t)s->null_probe, 0);
+}
+
+/* ---- the public entry ------------------------------------------------------------------ */
+
+/* A head as a subject: for UDP, its first datagram. */
+static uint32_t subject_len(const struct head_bytes *h, bool udp)
+{
+    if (!h->data)
+        return 0;
+    uint32_t len = h->len;
+    if (udp && h->datagrams > 0 && h->datagram_end[0] < len)
+        len = h->datagram_end[0];
+    return len;
+}
+
+static bool side_result(struct search *se)
+{
+    if (se->hard)
+        return true;
+    if (!se->soft)
+        return false;
+    set_service(se->ev, se->soft);
+    se->ev->strength = STRENGTH_SOFT;
+    return true;
+}
+
+void sigset_match(const struct sigset *s, const struct classify_input *in, evidence_fn emit,
+                  void *ctx)
+{
+    if (!s || !s->finalized || !in || !emit)
+        return;
+    if (in->transport != IPPROTO_TCP && in->transport != IPPROTO_UDP)
+        return;
+    pcre2_match_data *md = thread_match_data();
+    if (!md)
+        return;
+    bool udp = in->transport == IPPROTO_UDP;
+    const uint8_t *client = in->client_head.data;
+    uint32_t clen = subject_len(&in->client_head, udp);
+    struct evidence ev[2];
+    struct search server = {s, in->server_head.data, subject_len(&in->server_head, udp), md,
+                            NULL, false, &ev[0]};
+    struct probe_order order;
+    probes_for(s, in, client, clen, &order);
+    for (uint32_t k = 0; k < order.n; k++)
+        if (!search_list(&server, &s->probes[order.ids[k]].sigs,
+                         &s->probes[order.ids[k]].index))
+            break;
+    struct search cl = {s, client, clen, md, NULL, false, &ev[1]};
+    search_list(&cl, &s->client[udp], &s->client_index[udp]);
+    bool have_server = side_result(&server), have_client = side_result(&cl);
+    /* best first: a hard statement before a soft one, the server's side before the client's */
+    if (have_client && (!have_server || ev[1].strength > ev[0].strength)) {
+        emit(&ev[1], ctx);
+        have_client = false;
+    }
+    if (have_server)
+        emit(&ev[0], ctx);
+    if (have_client)
+        emit(&ev[1], ctx);
+}
+
+void sigset_set_linear(struct sigset *s, bool linear)
+{
+    s->linear = linear;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void sigset_list(const struct sigset *s, FILE *out)
+{
+    if (!s->nsigs)
+        return;
+    const char **names = malloc(s->nsigs * sizeof *names);
+    if (!names)
+        return;
+    for (uint32_t i = 0; i < s->nsigs; i++)
+        names[i] = s->sigs[i].service;
+    qsort(names, s->nsigs, sizeof *names, by_name);
+    for (uint32_t i = 0, run_start = 0; i <= s->nsigs; i++)
+        if (i == s->nsigs || strcmp(names[i], names[run_start]) != 0) {
+            fprintf(out, "%-24s %u signatures\n", names[run_start], i - run_start);
+            run_start = i;
+        }
+    free(names);
+}
