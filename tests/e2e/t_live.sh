@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# t_live.sh - live capture: real traffic between two network namespaces joined by a veth
+# pair, portsleuth -i on the client's end for a few seconds, and what it reported.
+# Needs root (network namespaces); without it the test is skipped, never passed.
+set -u
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root for network namespaces"; exit 77; }
+command -v ip >/dev/null || { echo "skipped: no ip command (iproute2)"; exit 77; }
+command -v curl >/dev/null || { echo "skipped: no curl"; exit 77; }
+srv=ps-live-srv-$$ cli=ps-live-cli-$$ work=$(mktemp -d)
+cleanup() {
+    [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null
+    ip netns del "$srv" 2>/dev/null
+    ip netns del "$cli" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$srv" && ip netns add "$cli" || { echo "cannot create network namespaces"; exit 1; }
+ip link add psl0 netns "$srv" type veth peer name psl1 netns "$cli" || exit 1
+ip -n "$srv" addr add 10.98.0.1/24 dev psl0 && ip -n "$srv" link set psl0 up && ip -n "$srv" link set lo up
+ip -n "$cli" addr add 10.98.0.2/24 dev psl1 && ip -n "$cli" link set psl1 up && ip -n "$cli" link set lo up
+
+# A real HTTP server on a port that belongs to SSH, and one on its own alternate port.
+mkdir -p "$work/www" && echo hello >"$work/www/index.html"
+ip netns exec "$srv" python3 -m http.server --bind 10.98.0.1 --directory "$work/www" 22 \
+    >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do ip netns exec "$cli" bash -c 'exec 3<>/dev/tcp/10.98.0.1/22' 2>/dev/null && break; sleep 0.1; done
+
+ip netns exec "$cli" "$PS_BIN" -q -i psl1 --duration 4 -F csv -o "$work/report.csv" 2>"$work/err" &
+ps_pid=$!
+sleep 1.5
+for _ in 1 2 3; do ip netns exec "$cli" curl -s -o /dev/null --max-time 2 http://10.98.0.1:22/ ; done
+wait "$ps_pid"; rc=$?
+echo "exit status $rc"; cat "$work/err"; cat "$work/report.csv"
+[ $rc -eq 0 ] || exit 1
+grep -q '^host,port,transport,service' "$work/report.csv" || { echo "no CSV header"; exit 1; }
+line=$(grep '^10\.98\.0\.1,22,tcp,' "$work/report.csv" | tail -n 1)
+[ -n "$line" ] || { echo "the server 10.98.0.1:22 was not reported"; exit 1; }
+echo "$line" | grep -q ',http,' || { echo "10.98.0.1:22 was not named http"; exit 1; }
+echo "$line" | grep -q ',mismatch,' || { echo "HTTP on 22 was not flagged mismatch"; exit 1; }
+grep -q 'kernel received' "$work/err" && { echo "-q should silence the kernel counts"; exit 1; }
+exit 0
