@@ -160,7 +160,8 @@ fuzz: $(patsubst %,build/fuzz/%,$(FUZZ_NAMES))
 	    build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
 
 bench: portsleuth
-	tools/bench.sh
+	@command -v /usr/bin/time >/dev/null || $(MAKE) deps DEB_ALL=time
+	tests/bench/bench.sh
 
 pcaps:
 	tests/corpus/make-pcaps.sh
