@@ -73,4 +73,11 @@
 #define PS_PORTS_MAX_ROWS 65535u   /* distinct rows kept (the per-port index is 16 bits) */
 #define PS_PORTS_SERVICES_MAX 96u  /* services text of a row, NUL included (= record.expected) */
 
+/* Detail parsers (TLS, SSH, HTTP: src/detail.c and the files it runs). */
+#define PS_TLS_RECORD_MAX 18432u         /* 2^14 + 2048: the longest record TLS allows */
+#define PS_JA3_STRING_MAX 8192u          /* a longer JA3/JA3S string gets no hash */
+#define PS_X509_MAX_RDNS 32u             /* RDNs of a certificate name printed */
+#define PS_SSH_PACKET_MAX 35000u         /* longest SSH packet (RFC 4253 6.1) */
+#define PS_SSH_MAX_PRE_BANNER_LINES 16u  /* lines a server may send before "SSH-" */
+
 #endif

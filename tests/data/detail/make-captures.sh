@@ -35,7 +35,12 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/
 printf 'subjectAltName=DNS:mail.example.test,DNS:imap.example.test,IP:::1\n' > "$W/leaf.ext"
 openssl x509 -req -in "$W/leaf.csr" -CA "$W/ca.crt" -CAkey "$W/ca.key" -CAcreateserial \
     -days 11000 -extfile "$W/leaf.ext" -out "$W/leaf.crt" 2>/dev/null
-cat "$W/leaf.crt" "$W/ca.crt" > "$W/leaf-chain.crt"
+# A certificate with every oddity a name printer must escape, kept as DER (odd.der).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/odd.key" \
+    -out "$W/odd.pem" -days 30 -utf8 -multivalue-rdn \
+    -subj "/C=FR/O=Société Ünïcode, Inc./OU=a+OU=b/CN=#hash;semi <x> " \
+    -addext "subjectAltName=DNS:odd.example,IP:2001:db8::1,email:x@y.z" 2>/dev/null
+openssl x509 -in "$W/odd.pem" -outform der -out "$OUT/odd.der"
 
 cap_start() {
     tcpdump -i lo -U -s 0 -w "$W/$1.pcap" "tcp port $2" 2>/dev/null &

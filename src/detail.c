@@ -1,0 +1,207 @@
+/*
+ * detail.c - runs the protocol parsers (TLS, SSH, HTTP) over a conversation,
+ * and holds what they share: bounded text building and MD5 fingerprints.
+ *
+ * detail_parse looks at the first bytes of each head and runs only the
+ * parsers whose protocol can be there (a TLS record starts with 0x16, an SSH
+ * identification with "SSH-", HTTP with "HTTP/" or a request method), so a
+ * conversation that is none of them costs a few comparisons.
+ *
+ * Text taken from the wire is made safe here once: printable ASCII is kept,
+ * valid UTF-8 is kept where the field allows it, and every other byte
+ * becomes "\xNN", so reports (CSV, JSON) never see control bytes or broken
+ * UTF-8. MD5 comes from libgcrypt (already linked through libndpi), which
+ * must be initialised once per process before use; pthread_once does that
+ * safely whichever thread gets there first.
+ */
+#include "detail.h"
+
+#include <gcrypt.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "detail_wire.h"
+
+void textbuf_init(struct textbuf *t, char *s, size_t cap)
+{
+    t->s = s;
+    t->cap = cap;
+    t->len = 0;
+    t->full = cap == 0;
+    if (cap)
+        s[0] = '\0';
+}
+
+bool textbuf_put(struct textbuf *t, const char *s, size_t n)
+{
+    if (t->full || n >= t->cap - t->len) {
+        t->full = true;
+        return false;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+    return true;
+}
+
+bool textbuf_str(struct textbuf *t, const char *s)
+{
+    return textbuf_put(t, s, strlen(s));
+}
+
+bool textbuf_uint(struct textbuf *t, unsigned long v)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, "%lu", v);
+    return textbuf_put(t, num, (size_t)n);
+}
+
+size_t detail_utf8_sequence(const uint8_t *p, size_t n)
+{
+    size_t len;
+    uint32_t cp;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        len = 2;
+        cp = p[0] & 0x1f;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        len = 3;
+        cp = p[0] & 0x0f;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        len = 4;
+        cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3f);
+    }
+    /* Overlong forms, surrogates and code points past Unicode are not text. */
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+bool textbuf_wire(struct textbuf *t, const uint8_t *p, size_t n, bool utf8)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    while (i < n) {
+        size_t seq = utf8 ? detail_utf8_sequence(p + i, n - i) : 0;
+        bool ok;
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            ok = textbuf_put(t, (const char *)p + i, 1);
+            i++;
+        } else if (seq) {
+            ok = textbuf_put(t, (const char *)p + i, seq);
+            i += seq;
+        } else {
+            char esc[4] = {'\\', 'x', hex[p[i] >> 4], hex[p[i] & 15]};
+            ok = textbuf_put(t, esc, sizeof esc);
+            i++;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+void detail_text(char *dst, size_t cap, const uint8_t *p, size_t n)
+{
+    struct textbuf t;
+    textbuf_init(&t, dst, cap);
+    textbuf_wire(&t, p, n, false);
+}
+
+static pthread_once_t gcrypt_once = PTHREAD_ONCE_INIT;
+
+static void gcrypt_init(void)
+{
+    gcry_check_version(NULL);
+    /* nDPI may have finished libgcrypt's initialisation already; do it only if not. */
+    if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P)) {
+        gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+        gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+    }
+}
+
+void detail_md5_hex(const struct detail_piece *pieces, size_t n, char out[DETAIL_HASH_MAX])
+{
+    static const char hex[] = "0123456789abcdef";
+    gcry_buffer_t iov[DETAIL_MD5_MAX_PIECES];
+    unsigned char digest[16];
+
+    out[0] = '\0';
+    if (n > DETAIL_MD5_MAX_PIECES)
+        return;
+    pthread_once(&gcrypt_once, gcrypt_init);
+    memset(iov, 0, sizeof iov);
+    for (size_t i = 0; i < n; i++) {
+        iov[i].size = pieces[i].n;
+        iov[i].len = pieces[i].n;
+        iov[i].data = (void *)pieces[i].p;
+    }
+    if (gcry_md_hash_buffers(GCRY_MD_MD5, 0, digest, iov, (int)n))
+        return;
+    for (size_t i = 0; i < 16; i++) {
+        out[2 * i] = hex[digest[i] >> 4];
+        out[2 * i + 1] = hex[digest[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+/* --- which parsers can apply ------------------------------------------------------------ */
+
+static bool starts_with(const struct head_bytes *h, const char *s)
+{
+    size_t n = strlen(s);
+    return h->data && h->len >= n && memcmp(h->data, s, n) == 0;
+}
+
+static bool looks_like_tls(const struct head_bytes *h)
+{
+    return h->data && h->len >= 1 && h->data[0] == 0x16;
+}
+
+/* A server may send lines before its identification string (RFC 4253 4.2). */
+static bool looks_like_ssh(const struct classify_input *in)
+{
+    const struct head_bytes *s = &in->server_head;
+    return starts_with(&in->client_head, "SSH-") ||
+           (s->data && s->len >= 4 && memmem(s->data, s->len, "SSH-", 4) != NULL);
+}
+
+/* "HTTP/" from a server, or an upper-case token and a space (a method) from a client. */
+static bool looks_like_http(const struct classify_input *in)
+{
+    if (starts_with(&in->server_head, "HTTP/"))
+        return true;
+    const struct head_bytes *c = &in->client_head;
+    if (!c->data)
+        return false;
+    size_t i = 0;
+    while (i < c->len && i < 20 && c->data[i] >= 'A' && c->data[i] <= 'Z')
+        i++;
+    return i >= 3 && i < c->len && c->data[i] == ' ';
+}
+
+void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
+                  void *ctx)
+{
+    memset(out, 0, sizeof *out);
+    /* All three run over TCP; on UDP, DTLS and SSDP look alike but are other things. */
+    if (in->transport == IPPROTO_UDP)
+        return;
+    if (looks_like_tls(&in->server_head) || looks_like_tls(&in->client_head))
+        tls_parse(in, &out->tls, emit, ctx);
+    if (looks_like_ssh(in))
+        ssh_parse(in, &out->ssh, emit, ctx);
+    if (looks_like_http(in))
+        http_parse(in, &out->http, emit, ctx);
+}
