@@ -14,6 +14,7 @@
 #ifndef PS_ENGINE_H
 #define PS_ENGINE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -34,6 +35,8 @@ struct engine_options {
     struct inventory *inv;
     record_changed_fn on_change; /* may be NULL */
     void *ctx;
+    /* Held around every use of inv (and on_change) when engines share it across threads. */
+    pthread_mutex_t *inv_lock;
 };
 
 struct engine_stats {
@@ -48,8 +51,11 @@ struct engine;
 struct engine *engine_create(const struct engine_options *opt, char *err, size_t errlen);
 void engine_destroy(struct engine *e);
 
-/* One frame from the capture stage. */
+/* One frame from the capture stage: decoded here, then engine_packet. */
 void engine_frame(struct engine *e, const struct capture_frame *frame);
+
+/* One packet already decoded (by a dispatcher that shards flows across engines). */
+void engine_packet(struct engine *e, const struct packet_view *pkt);
 
 /* Live capture idle: advance packet time so idle flows expire. */
 void engine_tick(struct engine *e, uint64_t now_us);
@@ -61,5 +67,7 @@ const struct decode_stats *engine_decode_stats(const struct engine *e);
 const struct flow_stats *engine_flow_stats(const struct engine *e);
 const struct engine_stats *engine_stats(const struct engine *e);
 void engine_print_stats(const struct engine *e, FILE *out);
+void engine_print_counts(FILE *out, const struct decode_stats *d, const struct flow_stats *fs,
+                         const struct engine_stats *es);
 
 #endif

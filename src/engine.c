@@ -42,6 +42,18 @@ struct engine {
     struct flow_detail detail[2];
 };
 
+static void lock_inventory(const struct engine *e)
+{
+    if (e->opt.inv_lock)
+        pthread_mutex_lock(e->opt.inv_lock);
+}
+
+static void unlock_inventory(const struct engine *e)
+{
+    if (e->opt.inv_lock)
+        pthread_mutex_unlock(e->opt.inv_lock);
+}
+
 static void collect(const struct evidence *ev, void *ctx)
 {
     struct evidence_buf *b = ctx;
@@ -148,16 +160,17 @@ static void classify(struct engine *e, struct flow *f)
     if (ws)
         ndpi_witness_finish(e->ndpi, &ws, &in, detail, collect, ev);
 
+    lock_inventory(e);
     struct announce_ctx ac = {e, f->last_us};
     ftp_announced_channels(&in, announce_channel, &ac);
-
     struct endpoint_record *rec =
         inventory_add_flow(e->opt.inv, &in, f->first_us, f->last_us, detail, ev->ev, ev->n);
-    e->stats.flows_classified++;
     if (rec && rec->changed && e->opt.on_change) {
         e->opt.on_change(rec, e->opt.ctx);
         rec->changed = false;
     }
+    unlock_inventory(e);
+    e->stats.flows_classified++;
 release:
     stream_head_release(&f->head[0]);
     stream_head_release(&f->head[1]);
@@ -172,8 +185,10 @@ static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
         return;
     }
     int s = f->server;
+    lock_inventory(e);
     inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport,
                          f->last_us);
+    unlock_inventory(e);
 }
 
 /* Ready to classify before the flow ends? */
@@ -230,16 +245,20 @@ void engine_frame(struct engine *e, const struct capture_frame *frame)
 {
     struct packet_view pkt;
     if (decoder_decode(e->dec, frame->linktype, frame->data, frame->caplen, frame->wire_len,
-                       frame->ts_us, &pkt) != DECODE_OK)
-        return;
-    e->now_us = pkt.ts_us;
+                       frame->ts_us, &pkt) == DECODE_OK)
+        engine_packet(e, &pkt);
+}
+
+void engine_packet(struct engine *e, const struct packet_view *pkt)
+{
+    e->now_us = pkt->ts_us;
     int side;
-    struct flow *f = flow_table_packet(e->flows, &pkt, &side);
+    struct flow *f = flow_table_packet(e->flows, pkt, &side);
     if (!f || f->classified)
         return;
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE)) {
         struct ndpi_witness_flow *ws = f->witness_state;
-        if (ndpi_witness_feed(e->ndpi, &ws, &pkt, side != f->server))
+        if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))
             f->owner_flags |= OWNER_NDPI_DONE;
         f->witness_state = ws;
     }
@@ -277,7 +296,12 @@ const struct engine_stats *engine_stats(const struct engine *e)
 
 void engine_print_stats(const struct engine *e, FILE *out)
 {
-    const struct decode_stats *d = decoder_stats(e->dec);
+    engine_print_counts(out, decoder_stats(e->dec), flow_table_stats(e->flows), &e->stats);
+}
+
+void engine_print_counts(FILE *out, const struct decode_stats *d, const struct flow_stats *fs,
+                         const struct engine_stats *es)
+{
     fprintf(out,
             "decode: %llu frames, %llu tcp/udp, %llu other, %llu malformed, %llu fragments, "
             "%llu reassembled\n",
@@ -288,7 +312,6 @@ void engine_print_stats(const struct engine *e, FILE *out)
         if (d->events[i])
             fprintf(out, "decode:   %-24s %llu  (%s)\n", decode_event_name(i),
                     (unsigned long long)d->events[i], decode_event_text(i));
-    const struct flow_stats *fs = flow_table_stats(e->flows);
     fprintf(out,
             "flows: %llu seen, %llu active, %llu peak, %llu timed out, %llu closed, "
             "%llu evicted\n",
@@ -302,8 +325,8 @@ void engine_print_stats(const struct engine *e, FILE *out)
     fprintf(out,
             "classify: %llu flows classified, %llu unanswered, %llu roles from banners, "
             "%llu ftp data channels announced\n",
-            (unsigned long long)e->stats.flows_classified,
-            (unsigned long long)e->stats.flows_unanswered,
-            (unsigned long long)e->stats.roles_from_banner,
-            (unsigned long long)e->stats.ftp_channels);
+            (unsigned long long)es->flows_classified,
+            (unsigned long long)es->flows_unanswered,
+            (unsigned long long)es->roles_from_banner,
+            (unsigned long long)es->ftp_channels);
 }

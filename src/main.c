@@ -18,6 +18,7 @@
 
 #include "capture.h"
 #include "engine.h"
+#include "shard.h"
 #include "inventory.h"
 #include "ports.h"
 #include "report.h"
@@ -44,6 +45,7 @@ struct cli {
     unsigned fail_on;
     bool stats, quiet, verbose, no_ndpi, promisc, list_sigs;
     int snaplen;
+    unsigned threads;
     double duration;
     struct flow_config flow;
 };
@@ -87,6 +89,8 @@ static void usage(FILE *out)
         "      --tcp-timeout SEC  idle TCP flow timeout, packet time (default 300)\n"
         "      --tcp-closed-timeout SEC  after FIN/RST (default 15)\n"
         "      --udp-timeout SEC  idle UDP flow timeout (default 60)\n"
+        "      --threads N        worker threads; flows are sharded across them, each with\n"
+        "                         its own nDPI module (default 1)\n"
         "\n"
         "Output:\n"
         "  -F, --format FMT       table, csv or json (JSON lines); default: table on a\n"
@@ -155,6 +159,7 @@ enum long_only {
     OPT_ONLY,
     OPT_FAIL_ON,
     OPT_STATS,
+    OPT_THREADS,
 };
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -190,6 +195,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
         {"only", required_argument, 0, OPT_ONLY},
         {"fail-on", required_argument, 0, OPT_FAIL_ON},
         {"stats", no_argument, 0, OPT_STATS},
+        {"threads", required_argument, 0, OPT_THREADS},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -295,6 +301,11 @@ static int parse_args(int argc, char **argv, struct cli *c)
             break;
         case OPT_STATS:
             c->stats = true;
+            break;
+        case OPT_THREADS:
+            if (parse_uint(optarg, 1, PS_MAX_THREADS, &v))
+                return bad_usage("--threads wants 1 to 16, not '%s'", optarg);
+            c->threads = (unsigned)v;
             break;
         case 'q':
             c->quiet = true;
@@ -403,14 +414,14 @@ static int load_own_signatures(struct sigset *s, const char *dir, char *err, siz
 
 struct run {
     struct cli *cli;
-    struct engine *engine;
+    struct shard_pool *pool;
     struct report *live_report;
 };
 
 static bool on_frame(const struct capture_frame *frame, void *ctx)
 {
     struct run *r = ctx;
-    engine_frame(r->engine, frame);
+    shard_pool_frame(r->pool, frame);
     return true;
 }
 
@@ -439,7 +450,7 @@ static unsigned verdicts_present(struct inventory *inv)
 
 int main(int argc, char **argv)
 {
-    struct cli c = {.format = -1, .promisc = true};
+    struct cli c = {.format = -1, .promisc = true, .threads = 1};
     c.flow = (struct flow_config){.max_flows = PS_DEFAULT_MAX_FLOWS,
                                   .head_bytes = PS_DEFAULT_HEAD_BYTES,
                                   .tcp_idle_s = PS_DEFAULT_TCP_IDLE_S,
@@ -455,7 +466,7 @@ int main(int argc, char **argv)
     struct sigset *sigs = sigset_create();
     struct port_table *ports = port_table_create();
     struct inventory *inv = NULL;
-    struct engine *engine = NULL;
+    struct shard_pool *pool = NULL;
     struct report *report = NULL;
     FILE *out = stdout;
     int status = 0;
@@ -531,10 +542,10 @@ int main(int argc, char **argv)
         .on_change = c.iface ? on_record_changed : NULL,
         .ctx = &run,
     };
-    engine = engine_create(&eopt, err, sizeof err);
-    if (!engine)
+    pool = shard_pool_create(&eopt, c.threads, err, sizeof err);
+    if (!pool)
         goto bad_data;
-    run.engine = engine;
+    run.pool = pool;
 
     struct capture_options copt = {
         .bpf = c.bpf,
@@ -552,7 +563,7 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         status = capture_live(c.iface, &copt, on_frame, &run, &cstats);
-        engine_finish(engine);
+        shard_pool_finish(pool);
         report_close(run.live_report);
         run.live_report = NULL;
         if (cstats.have_kernel_stats && !c.quiet)
@@ -563,7 +574,7 @@ int main(int argc, char **argv)
                     (unsigned long long)cstats.iface_dropped);
     } else {
         status = capture_read_files(c.inputs, c.ninputs, &copt, on_frame, &run, &cstats);
-        engine_finish(engine);
+        shard_pool_finish(pool);
     }
 
     report = report_open(out, &ropt);
@@ -579,7 +590,7 @@ int main(int argc, char **argv)
                         "%u truncated\n",
                 (unsigned long long)cstats.frames, (unsigned long long)cstats.bytes,
                 cstats.inputs_read, cstats.inputs_failed, cstats.inputs_truncated);
-        engine_print_stats(engine, stderr);
+        shard_pool_print_stats(pool, stderr);
         fprintf(stderr, "inventory: %zu endpoints\n", inventory_count(inv));
     }
     if (status == 0 && c.fail_on && (verdicts_present(inv) & c.fail_on))
@@ -592,7 +603,7 @@ bad_data:
 done:
     if (out && out != stdout && fclose(out) != 0 && status == 0)
         status = 1;
-    engine_destroy(engine);
+    shard_pool_destroy(pool);
     inventory_destroy(inv);
     port_table_destroy(ports);
     sigset_destroy(sigs);

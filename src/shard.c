@@ -1,0 +1,292 @@
+/*
+ * shard.c - the pipeline on several cores: one dispatcher, N workers.
+ *
+ * The dispatcher decodes each frame and copies the packet's IP datagram
+ * (what is captured of it) with its view into the owning worker's ring. The
+ * owner is chosen by a symmetric, seeded hash of the two endpoints, so both
+ * directions of a conversation reach the same worker. A worker rebases the
+ * view's pointers onto its copy and runs the flow stage, nDPI and
+ * classification exactly as the single-threaded engine does.
+ *
+ * Rings are single-producer, single-consumer byte rings with acquire/release
+ * indices. A record never wraps: when it does not fit before the end, a pad
+ * record fills the rest and the record starts at offset 0.
+ */
+#include "shard.h"
+
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+enum rec_kind { REC_PACKET = 1, REC_PAD, REC_END };
+
+struct ring_rec {
+    uint32_t size; /* whole record, header included, multiple of 8 */
+    uint32_t kind;
+    struct packet_view view;
+    uint32_t payload_off; /* payload - l3 in the original */
+    uint32_t bytes;       /* bytes copied after the header */
+};
+
+struct worker {
+    struct shard_pool *pool;
+    struct engine *engine;
+    pthread_t thread;
+    uint8_t *ring;
+    _Atomic size_t head; /* written by the dispatcher */
+    _Atomic size_t tail; /* written by the worker */
+    bool started;
+};
+
+struct shard_pool {
+    unsigned n;
+    struct engine *single; /* n == 1 */
+    struct decoder *dec;
+    uint64_t seed;
+    pthread_mutex_t inv_lock;
+    struct worker workers[PS_MAX_THREADS];
+};
+
+#define RING_MASK (PS_SHARD_RING_BYTES - 1u)
+
+static size_t align8(size_t n)
+{
+    return (n + 7u) & ~(size_t)7u;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+static uint64_t endpoint_hash(uint64_t seed, const struct ps_addr *a, uint16_t port)
+{
+    uint64_t w0, w1;
+    memcpy(&w0, a->bytes, 8);
+    memcpy(&w1, a->bytes + 8, 8);
+    return mix64(seed ^ mix64(w0 ^ mix64(w1 + port)));
+}
+
+/* Both directions of a conversation give the same worker. */
+static unsigned owner_of(const struct shard_pool *p, const struct packet_view *v)
+{
+    uint64_t h = endpoint_hash(p->seed, &v->src, v->sport) ^
+                 endpoint_hash(p->seed, &v->dst, v->dport);
+    h = mix64(h ^ v->transport ^ (uint64_t)(v->vlan_count ? v->vlan[0] : 0) << 8);
+    return (unsigned)(h % p->n);
+}
+
+/* Wait for space, then reserve `size` contiguous bytes; returns the offset. */
+static size_t ring_reserve(struct worker *w, size_t size)
+{
+    size_t head = atomic_load_explicit(&w->head, memory_order_relaxed);
+    size_t off = head & RING_MASK;
+    size_t need = size;
+    if (off + size > PS_SHARD_RING_BYTES)
+        need += PS_SHARD_RING_BYTES - off; /* pad to the end, then start over */
+    while (head + need - atomic_load_explicit(&w->tail, memory_order_acquire) >
+           PS_SHARD_RING_BYTES)
+        sched_yield();
+    if (need != size) {
+        struct ring_rec *pad = (struct ring_rec *)(w->ring + off);
+        pad->size = (uint32_t)(PS_SHARD_RING_BYTES - off);
+        pad->kind = REC_PAD;
+        head += pad->size;
+        atomic_store_explicit(&w->head, head, memory_order_release);
+        off = 0;
+    }
+    return off;
+}
+
+static void ring_publish(struct worker *w, size_t size)
+{
+    size_t head = atomic_load_explicit(&w->head, memory_order_relaxed);
+    atomic_store_explicit(&w->head, head + size, memory_order_release);
+}
+
+static void send_packet(struct worker *w, const struct packet_view *v)
+{
+    const uint8_t *end = v->l3 + v->l3_len;
+    if (v->payload + v->payload_len > end)
+        end = v->payload + v->payload_len;
+    uint32_t bytes = (uint32_t)(end - v->l3);
+    size_t size = align8(sizeof(struct ring_rec) + bytes);
+    size_t off = ring_reserve(w, size);
+    struct ring_rec *r = (struct ring_rec *)(w->ring + off);
+    r->size = (uint32_t)size;
+    r->kind = REC_PACKET;
+    r->view = *v;
+    r->payload_off = (uint32_t)(v->payload - v->l3);
+    r->bytes = bytes;
+    memcpy(r + 1, v->l3, bytes);
+    ring_publish(w, size);
+}
+
+static void send_end(struct worker *w)
+{
+    size_t size = align8(sizeof(struct ring_rec));
+    size_t off = ring_reserve(w, size);
+    struct ring_rec *r = (struct ring_rec *)(w->ring + off);
+    r->size = (uint32_t)size;
+    r->kind = REC_END;
+    ring_publish(w, size);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    unsigned idle = 0;
+    for (;;) {
+        size_t tail = atomic_load_explicit(&w->tail, memory_order_relaxed);
+        if (atomic_load_explicit(&w->head, memory_order_acquire) == tail) {
+            if (++idle > 64)
+                sched_yield();
+            continue;
+        }
+        idle = 0;
+        struct ring_rec *r = (struct ring_rec *)(w->ring + (tail & RING_MASK));
+        uint32_t size = r->size, kind = r->kind;
+        if (kind == REC_PACKET) {
+            struct packet_view v = r->view;
+            v.l3 = (const uint8_t *)(r + 1);
+            v.payload = v.l3 + r->payload_off;
+            engine_packet(w->engine, &v);
+        }
+        atomic_store_explicit(&w->tail, tail + size, memory_order_release);
+        if (kind == REC_END) {
+            engine_finish(w->engine);
+            return NULL;
+        }
+    }
+}
+
+struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned threads,
+                                     char *err, size_t errlen)
+{
+    if (threads < 1 || threads > PS_MAX_THREADS) {
+        snprintf(err, errlen, "threads must be 1 to %u", PS_MAX_THREADS);
+        return NULL;
+    }
+    struct shard_pool *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    p->n = threads;
+    if (threads == 1) {
+        p->single = engine_create(opt, err, errlen);
+        if (!p->single) {
+            free(p);
+            return NULL;
+        }
+        return p;
+    }
+    pthread_mutex_init(&p->inv_lock, NULL);
+    p->dec = decoder_create();
+    if (!p->dec || getrandom(&p->seed, sizeof p->seed, 0) != sizeof p->seed) {
+        snprintf(err, errlen, "cannot set up the dispatcher");
+        shard_pool_destroy(p);
+        return NULL;
+    }
+    struct engine_options wopt = *opt;
+    wopt.inv_lock = &p->inv_lock;
+    for (unsigned i = 0; i < threads; i++) {
+        struct worker *w = &p->workers[i];
+        w->pool = p;
+        w->ring = aligned_alloc(64, PS_SHARD_RING_BYTES);
+        w->engine = w->ring ? engine_create(&wopt, err, errlen) : NULL;
+        if (!w->engine) {
+            if (!w->ring)
+                snprintf(err, errlen, "out of memory for the packet rings");
+            shard_pool_destroy(p);
+            return NULL;
+        }
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+            snprintf(err, errlen, "cannot start worker thread %u", i);
+            shard_pool_destroy(p);
+            return NULL;
+        }
+        w->started = true;
+    }
+    return p;
+}
+
+void shard_pool_frame(struct shard_pool *p, const struct capture_frame *frame)
+{
+    if (p->single) {
+        engine_frame(p->single, frame);
+        return;
+    }
+    struct packet_view v;
+    if (decoder_decode(p->dec, frame->linktype, frame->data, frame->caplen, frame->wire_len,
+                       frame->ts_us, &v) == DECODE_OK)
+        send_packet(&p->workers[owner_of(p, &v)], &v);
+}
+
+void shard_pool_finish(struct shard_pool *p)
+{
+    if (p->single) {
+        engine_finish(p->single);
+        return;
+    }
+    for (unsigned i = 0; i < p->n; i++)
+        if (p->workers[i].started) {
+            send_end(&p->workers[i]);
+            pthread_join(p->workers[i].thread, NULL);
+            p->workers[i].started = false;
+        }
+}
+
+void shard_pool_print_stats(const struct shard_pool *p, FILE *out)
+{
+    if (p->single) {
+        engine_print_stats(p->single, out);
+        return;
+    }
+    struct flow_stats fs = {0};
+    struct engine_stats es = {0};
+    for (unsigned i = 0; i < p->n; i++) {
+        const struct flow_stats *f = engine_flow_stats(p->workers[i].engine);
+        const struct engine_stats *s = engine_stats(p->workers[i].engine);
+        fs.created += f->created;
+        fs.active += f->active;
+        fs.timed_out += f->timed_out;
+        fs.closed += f->closed;
+        fs.evicted += f->evicted;
+        fs.heads_with_gaps += f->heads_with_gaps;
+        fs.retransmissions += f->retransmissions;
+        fs.out_of_order += f->out_of_order;
+        fs.peak_active += f->peak_active;
+        es.flows_classified += s->flows_classified;
+        es.flows_unanswered += s->flows_unanswered;
+        es.roles_from_banner += s->roles_from_banner;
+        es.ftp_channels += s->ftp_channels;
+    }
+    engine_print_counts(out, decoder_stats(p->dec), &fs, &es);
+    fprintf(out, "threads: %u workers (peak flows is the sum of each worker's peak)\n", p->n);
+}
+
+void shard_pool_destroy(struct shard_pool *p)
+{
+    if (!p)
+        return;
+    if (p->single) {
+        engine_destroy(p->single);
+        free(p);
+        return;
+    }
+    shard_pool_finish(p);
+    for (unsigned i = 0; i < p->n; i++) {
+        engine_destroy(p->workers[i].engine);
+        free(p->workers[i].ring);
+    }
+    decoder_destroy(p->dec);
+    pthread_mutex_destroy(&p->inv_lock);
+    free(p);
+}
