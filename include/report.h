@@ -32,8 +32,28 @@ void report_record(struct report *r, const struct endpoint_record *rec);
 void report_inventory(struct report *r, struct inventory *inv);
 void report_close(struct report *r);
 
-/* Escape bytes from the wire for humans and CSV: printable ASCII kept, the rest as \xHH, \r \n \t. */
+/*
+ * Escape bytes from the wire for humans and CSV: printable ASCII kept, the rest
+ * as \xHH, \r \n \t, and a backslash doubled. The output is always terminated
+ * and holds only whole escapes, so a short buffer cuts it cleanly; returns the
+ * length written. REPORT_ESCAPED(n) bytes always hold n input bytes.
+ */
 size_t report_escape(const uint8_t *in, size_t len, char *out, size_t outlen);
+#define REPORT_ESCAPED(n) ((size_t)(n)*4 + 1)
+
+/* The columns of the contract, in order (also the JSON field names). */
+#define REPORT_COLUMNS 20
+extern const char *const report_columns[REPORT_COLUMNS];
+
+/*
+ * What report_inventory does, for records from anywhere: the records are
+ * written in host, port, transport order (the array itself is not changed).
+ */
+void report_records(struct report *r, const struct endpoint_record *const *recs, size_t n);
+
+/* The witnesses in sources, named and joined with '+' in a fixed order: "sig+parser+ndpi+control".
+ */
+const char *report_sources(uint8_t sources, char out[32]);
 
 /* ISO 8601 UTC with microseconds: 2026-11-21T14:02:20.123456Z */
 void report_time(uint64_t us, char out[32]);
