@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "clients.h"
 #include "decode.h"
 #include "flow.h"
 #include "inventory.h"
@@ -33,6 +34,7 @@ struct engine_options {
     const struct sigset *sigs;  /* finalized; shared read-only */
     const char *ndpi_map;       /* path of ndpi-map.csv; NULL disables nDPI */
     struct inventory *inv;
+    struct client_inventory *clients; /* --clients; may be NULL */
     record_changed_fn on_change; /* may be NULL */
     void *ctx;
     /* Held around every use of inv (and on_change) when engines share it across threads. */

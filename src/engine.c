@@ -165,6 +165,8 @@ static void classify(struct engine *e, struct flow *f)
     ftp_announced_channels(&in, announce_channel, &ac);
     struct endpoint_record *rec =
         inventory_add_flow(e->opt.inv, &in, f->first_us, f->last_us, detail, ev->ev, ev->n);
+    client_inventory_add(e->opt.clients, &in.client, &in.server, in.server_port, detail,
+                         f->first_us, f->last_us);
     if (rec && rec->changed && e->opt.on_change) {
         e->opt.on_change(rec, e->opt.ctx);
         rec->changed = false;

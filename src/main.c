@@ -43,7 +43,7 @@ struct cli {
     int format; /* -1: by terminal */
     unsigned only;
     unsigned fail_on;
-    bool stats, quiet, verbose, no_ndpi, promisc, list_sigs;
+    bool stats, quiet, verbose, no_ndpi, promisc, list_sigs, clients;
     int snaplen;
     unsigned threads;
     double duration;
@@ -99,6 +99,8 @@ static void usage(FILE *out)
         "      --only LIST        show only these verdicts: ok,mismatch,nonstandard,unknown\n"
         "      --fail-on LIST     exit with status 3 if any endpoint has one of these\n"
         "                         verdicts (e.g. mismatch)\n"
+        "      --clients          add a second report: per client host, the client\n"
+        "                         software seen (SSH banners, User-Agents, TLS JA3)\n"
         "      --stats            print decode, flow and classification counters to stderr\n"
         "  -q, --quiet            no progress display\n"
         "  -v, --verbose          say more (unusable signature lines, ...)\n"
@@ -160,6 +162,7 @@ enum long_only {
     OPT_FAIL_ON,
     OPT_STATS,
     OPT_THREADS,
+    OPT_CLIENTS,
 };
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -196,6 +199,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
         {"fail-on", required_argument, 0, OPT_FAIL_ON},
         {"stats", no_argument, 0, OPT_STATS},
         {"threads", required_argument, 0, OPT_THREADS},
+        {"clients", no_argument, 0, OPT_CLIENTS},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -301,6 +305,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
             break;
         case OPT_STATS:
             c->stats = true;
+            break;
+        case OPT_CLIENTS:
+            c->clients = true;
             break;
         case OPT_THREADS:
             if (parse_uint(optarg, 1, PS_MAX_THREADS, &v))
@@ -467,6 +474,7 @@ int main(int argc, char **argv)
     struct port_table *ports = port_table_create();
     struct inventory *inv = NULL;
     struct shard_pool *pool = NULL;
+    struct client_inventory *clients = NULL;
     struct report *report = NULL;
     FILE *out = stdout;
     int status = 0;
@@ -530,6 +538,11 @@ int main(int argc, char **argv)
         .only_verdicts = c.only,
     };
 
+    if (c.clients && !(clients = client_inventory_create())) {
+        fprintf(stderr, "portsleuth: out of memory\n");
+        status = 1;
+        goto done;
+    }
     struct run run = {.cli = &c};
     char ndpi_map[PATH_MAX];
     if (!join_path(ndpi_map, sizeof ndpi_map, data, "ndpi-map.csv"))
@@ -539,6 +552,7 @@ int main(int argc, char **argv)
         .sigs = sigs,
         .ndpi_map = c.no_ndpi ? NULL : ndpi_map,
         .inv = inv,
+        .clients = clients,
         .on_change = c.iface ? on_record_changed : NULL,
         .ctx = &run,
     };
@@ -582,6 +596,8 @@ int main(int argc, char **argv)
         report_inventory(report, inv);
         report_close(report);
     }
+    if (clients)
+        report_clients(out, ropt.format, clients);
     if (inventory_dropped(inv))
         fprintf(stderr, "portsleuth: %llu endpoints not recorded: more than %u\n",
                 (unsigned long long)inventory_dropped(inv), PS_MAX_ENDPOINTS);
@@ -604,6 +620,7 @@ done:
     if (out && out != stdout && fclose(out) != 0 && status == 0)
         status = 1;
     shard_pool_destroy(pool);
+    client_inventory_destroy(clients);
     inventory_destroy(inv);
     port_table_destroy(ports);
     sigset_destroy(sigs);

@@ -7,7 +7,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$PS_BIN" --help >"$work/help" || fail "--help exit status"
 for opt in -r -i -f --snaplen --no-promisc --duration -s --nmap-probes --ports --data-dir \
     --no-ndpi --list-signatures --head-bytes --max-flows --tcp-timeout --tcp-closed-timeout \
-    --udp-timeout --threads -F -o --only --fail-on --stats -q -v -V; do
+    --udp-timeout --threads -F -o --only --fail-on --clients --stats -q -v -V; do
     grep -q -- "$opt" "$work/help" || fail "--help does not document $opt"
 done
 
