@@ -24,6 +24,12 @@
 #define PS_DEFAULT_UDP_IDLE_S 60u
 /* A flow whose heads are not complete after this many packets is classified anyway. */
 #define PS_CLASSIFY_PACKET_BUDGET 64u
+/* Stream head buffers start this small and double up to head_bytes as bytes arrive. */
+#define PS_HEAD_MIN_ALLOC 256u
+/* Flows allocated together in one slab (the pool grows a slab at a time up to max_flows). */
+#define PS_FLOW_SLAB_FLOWS 4096u
+/* Timed-out flows expired per packet at most (the rest on later packets: amortised). */
+#define PS_FLOW_EXPIRE_PER_PACKET 8u
 
 /* IP fragment reassembly. */
 #define PS_FRAG_MAX_DATAGRAMS 256u

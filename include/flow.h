@@ -30,11 +30,11 @@ struct flow_key {
 };
 
 enum role_reason {
-    ROLE_GUESS = 0,      /* nothing better yet: side 1 (the receiver of the first packet) */
-    ROLE_HANDSHAKE,      /* answered a SYN with SYN-ACK */
-    ROLE_BANNER,         /* sent a server-first banner (set by classify) */
-    ROLE_PORT,           /* a registered port against an ephemeral one */
-    ROLE_RESPONDER,      /* UDP: answered the first datagram */
+    ROLE_GUESS = 0, /* nothing better yet: side 1 (the receiver of the first packet) */
+    ROLE_HANDSHAKE, /* answered a SYN with SYN-ACK */
+    ROLE_BANNER,    /* sent a server-first banner (set by classify) */
+    ROLE_PORT,      /* a registered port against an ephemeral one */
+    ROLE_RESPONDER, /* UDP: answered the first datagram */
 };
 
 enum flow_end_reason {
@@ -50,21 +50,25 @@ struct flow {
     struct flow *lru_prev, *lru_next; /* most recently active at the head */
     struct stream_head head[2];       /* by side */
     uint64_t first_us, last_us;
-    uint64_t packets[2], bytes[2];    /* by side */
-    void *witness_state;              /* nDPI flow while attached, else NULL */
-    uint8_t server;                   /* 0 or 1: which side is the server */
-    uint8_t role_reason;              /* enum role_reason */
-    uint8_t first_talker;             /* 0 none yet, 1 + side that sent payload first */
-    uint8_t classified;               /* heads handed to classify */
-    uint8_t syn_seen;                 /* bit per side */
-    uint8_t closing;                  /* FIN/RST seen */
-    uint8_t owner_flags;              /* free for the table's owner (engine.c); never touched here */
+    uint64_t packets[2], bytes[2]; /* by side */
+    void *witness_state;           /* nDPI flow while attached, else NULL */
+    uint8_t server;                /* 0 or 1: which side is the server */
+    uint8_t role_reason;           /* enum role_reason */
+    uint8_t first_talker;          /* 0 none yet, 1 + side that sent payload first */
+    uint8_t classified;            /* heads handed to classify */
+    uint8_t syn_seen;              /* bit per side */
+    uint8_t closing;               /* FIN/RST seen */
+    uint8_t owner_flags;           /* free for the table's owner (engine.c); never touched here */
 };
+
+/* Flows are pooled and counted by the million: keep one within four cache lines. */
+_Static_assert(sizeof(struct flow) <= 256, "struct flow must stay at or under 256 bytes");
 
 struct flow_config {
     uint32_t max_flows;
     uint32_t head_bytes;
     uint32_t tcp_idle_s, tcp_closed_s, udp_idle_s;
+    uint64_t hash_seed; /* 0: a random seed per run (getrandom); tests may fix one */
 };
 
 struct flow_stats {
@@ -73,10 +77,11 @@ struct flow_stats {
     uint64_t timed_out;
     uint64_t closed;
     uint64_t evicted;
-    uint64_t heads_with_gaps;
+    uint64_t heads_with_gaps; /* counted as their flows leave the table */
     uint64_t retransmissions;
     uint64_t out_of_order;
     uint64_t peak_active;
+    uint64_t alloc_failures; /* packets that found no flow because memory ran out */
 };
 
 struct flow_table;
@@ -92,7 +97,13 @@ void flow_table_destroy(struct flow_table *t); /* does not call on_expire */
  * Find or create the flow of this packet, update its counters, roles and
  * stream heads (unless classified), and expire flows idle past their timeout
  * at the packet's time. *side is set to the sender's side. Returns NULL only
- * if no flow could be made (allocation failure), counted in stats.
+ * if no flow could be made (allocation failure, counted in stats) or the
+ * packet is neither TCP nor UDP.
+ *
+ * Once f->classified is set, the next packet releases the heads' buffers (if
+ * classify has not already) and later packets only update counters.
+ * on_expire runs inside this call for other flows; it must not call back
+ * into the table.
  */
 struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *pkt, int *side);
 
@@ -109,5 +120,15 @@ size_t flow_table_bytes_per_flow(void);
 
 void flow_set_server(struct flow *f, int side, enum role_reason why);
 const char *role_reason_name(enum role_reason r);
+const char *flow_end_reason_name(enum flow_end_reason r);
+
+/* True when both heads need nothing more (see stream_head_complete). */
+bool flow_heads_complete(const struct flow *f);
+
+/* Fill classify's view of a flow: server and client by role, their heads, who spoke first. */
+void flow_classify_input(const struct flow *f, struct classify_input *in);
+
+/* True for a port servers commonly listen on (below 1024, or in a short list of common ones). */
+bool flow_port_is_server_like(uint16_t port);
 
 #endif

@@ -1,0 +1,726 @@
+/*
+ * flow.c - the conversation table: lookup, roles, timeouts, eviction.
+ *
+ * Flows live in an open hash table (chained through hash_next) whose bucket
+ * count is the power of two at or above max_flows. The hash is SipHash-1-3
+ * over the key with its two endpoints in a canonical order (the smaller
+ * address/port first), so both directions of a conversation land in the same
+ * bucket, keyed with a per-run random seed so that nobody can choose
+ * addresses that pile into one chain. The stored key keeps the real order:
+ * side 0 is whoever sent the flow's first packet.
+ *
+ * Flows come from a pool that grows a slab of PS_FLOW_SLAB_FLOWS at a time,
+ * never past max_flows, and recycles expired flows through a free list: the
+ * table allocates per flow at most, never per packet, and its memory is
+ * bounded by max_flows * sizeof(struct flow) plus the bucket array.
+ *
+ * Time is packet time. Each flow sits in one of three LRU lists, one per
+ * timeout class (TCP open, TCP after FIN/RST, UDP), most recently active at
+ * the head. Within a list every flow has the same timeout, so the tail is
+ * always the next to expire: each packet expires at most
+ * PS_FLOW_EXPIRE_PER_PACKET flows from the tails (each flow expires once, so
+ * the work is amortised), and a flow found by lookup past its deadline is
+ * expired on the spot, so laziness never changes what is seen. When the
+ * table is full, the oldest of the three tails makes room: as a timeout if it
+ * is due, else as an eviction.
+ */
+#include "flow.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+enum lru_class { LRU_TCP_OPEN = 0, LRU_TCP_CLOSED, LRU_UDP, LRU_CLASSES };
+
+struct lru_list {
+    struct flow *head, *tail;
+};
+
+struct flow_slab {
+    struct flow_slab *next;
+    struct flow flows[];
+};
+
+struct flow_table {
+    struct flow_config cfg;
+    flow_expire_fn on_expire;
+    void *ctx;
+    struct flow **buckets;
+    size_t mask; /* bucket count - 1 */
+    struct lru_list lru[LRU_CLASSES];
+    uint64_t timeout_us[LRU_CLASSES];
+    struct flow *free_list; /* chained through hash_next */
+    struct flow_slab *slabs;
+    uint32_t pooled; /* flows carved from slabs so far (<= max_flows) */
+    uint64_t now_us; /* latest packet time seen */
+    uint64_t k0, k1; /* hash key */
+    struct flow_stats stats;
+};
+
+/*
+ * Ports at or above 1024 that servers commonly listen on, so that a
+ * conversation picked up mid-stream between, say, 51234 and 5432 is read as
+ * a client talking to PostgreSQL. Every port below 1024 counts as a server
+ * port too. Sorted, for bsearch; a port here is evidence, never an
+ * identification.
+ */
+static const uint16_t common_server_ports[] = {
+    1080,  /* SOCKS */
+    1194,  /* OpenVPN */
+    1433,  /* Microsoft SQL Server */
+    1521,  /* Oracle TNS */
+    1723,  /* PPTP */
+    1812,  /* RADIUS */
+    1883,  /* MQTT */
+    1900,  /* SSDP */
+    2049,  /* NFS */
+    2181,  /* ZooKeeper */
+    2375,  /* Docker API */
+    2376,  /* Docker API over TLS */
+    3128,  /* HTTP proxies (Squid) */
+    3306,  /* MySQL */
+    3389,  /* RDP */
+    3690,  /* Subversion */
+    4369,  /* Erlang port mapper */
+    4500,  /* IPsec NAT traversal */
+    5060,  /* SIP */
+    5061,  /* SIP over TLS */
+    5222,  /* XMPP client */
+    5353,  /* multicast DNS */
+    5432,  /* PostgreSQL */
+    5671,  /* AMQP over TLS */
+    5672,  /* AMQP */
+    5900,  /* VNC */
+    5984,  /* CouchDB */
+    6379,  /* Redis */
+    6443,  /* Kubernetes API */
+    6667,  /* IRC */
+    8000,  /* HTTP alternate */
+    8008,  /* HTTP alternate */
+    8080,  /* HTTP proxy / alternate */
+    8443,  /* HTTPS alternate */
+    8888,  /* HTTP alternate */
+    9042,  /* Cassandra */
+    9092,  /* Kafka */
+    9100,  /* printer raw (JetDirect) */
+    9200,  /* Elasticsearch */
+    9418,  /* git */
+    11211, /* memcached */
+    27017, /* MongoDB */
+};
+
+static int port_order(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+bool flow_port_is_server_like(uint16_t port)
+{
+    if (port < 1024)
+        return true;
+    return bsearch(&port, common_server_ports,
+                   sizeof common_server_ports / sizeof common_server_ports[0],
+                   sizeof common_server_ports[0], port_order) != NULL;
+}
+
+/* --- hashing ---------------------------------------------------------------------------- */
+
+static uint64_t rotl64(uint64_t x, int b)
+{
+    return (x << b) | (x >> (64 - b));
+}
+
+struct sip_state {
+    uint64_t v0, v1, v2, v3;
+};
+
+static void sip_round(struct sip_state *s)
+{
+    s->v0 += s->v1;
+    s->v1 = rotl64(s->v1, 13) ^ s->v0;
+    s->v0 = rotl64(s->v0, 32);
+    s->v2 += s->v3;
+    s->v3 = rotl64(s->v3, 16) ^ s->v2;
+    s->v0 += s->v3;
+    s->v3 = rotl64(s->v3, 21) ^ s->v0;
+    s->v2 += s->v1;
+    s->v1 = rotl64(s->v1, 17) ^ s->v2;
+    s->v2 = rotl64(s->v2, 32);
+}
+
+static void sip_absorb(struct sip_state *s, uint64_t m)
+{
+    s->v3 ^= m;
+    sip_round(s);
+    s->v0 ^= m;
+}
+
+static uint64_t load_le64(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* SipHash-1-3 (one compression round, three finalisation rounds): keyed, fast on short keys. */
+static uint64_t siphash13(uint64_t k0, uint64_t k1, const uint8_t *msg, size_t len)
+{
+    struct sip_state s = {k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
+                          k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL};
+    size_t whole = len & ~(size_t)7;
+    for (size_t i = 0; i < whole; i += 8)
+        sip_absorb(&s, load_le64(msg + i, 8));
+    sip_absorb(&s, load_le64(msg + whole, len - whole) | ((uint64_t)len << 56));
+    s.v2 ^= 0xff;
+    for (int i = 0; i < 3; i++)
+        sip_round(&s);
+    return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+struct endpoint {
+    const struct ps_addr *addr;
+    uint16_t port;
+};
+
+static int endpoint_compare(struct endpoint a, struct endpoint b)
+{
+    int c = memcmp(a.addr, b.addr, sizeof *a.addr);
+    if (c)
+        return c;
+    return (int)a.port - (int)b.port;
+}
+
+static void put_endpoint(uint8_t *out, struct endpoint e)
+{
+    memcpy(out, e.addr, sizeof *e.addr);
+    out[sizeof *e.addr] = (uint8_t)(e.port >> 8);
+    out[sizeof *e.addr + 1] = (uint8_t)e.port;
+}
+
+/* The same for both directions: the endpoints go in canonical order. */
+static uint64_t conversation_hash(const struct flow_table *t, uint8_t transport, uint16_t vlan,
+                                  struct endpoint a, struct endpoint b)
+{
+    enum { EP = sizeof(struct ps_addr) + 2 };
+    uint8_t msg[3 + 2 * EP];
+    msg[0] = transport;
+    msg[1] = (uint8_t)(vlan >> 8);
+    msg[2] = (uint8_t)vlan;
+    if (endpoint_compare(a, b) > 0) {
+        struct endpoint x = a;
+        a = b;
+        b = x;
+    }
+    put_endpoint(msg + 3, a);
+    put_endpoint(msg + 3 + EP, b);
+    return siphash13(t->k0, t->k1, msg, sizeof msg);
+}
+
+static uint64_t flow_hash(const struct flow_table *t, const struct flow_key *k)
+{
+    return conversation_hash(t, k->transport, k->vlan, (struct endpoint){&k->addr[0], k->port[0]},
+                             (struct endpoint){&k->addr[1], k->port[1]});
+}
+
+static void seed_hash(struct flow_table *t, uint64_t fixed)
+{
+    uint64_t key[2] = {0, 0};
+    if (fixed) {
+        key[0] = fixed;
+        key[1] = fixed * 0x9e3779b97f4a7c15ULL;
+    } else if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key) {
+        /* No kernel randomness: clock and pid still differ run to run. */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        key[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30);
+        key[1] = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)t;
+    }
+    t->k0 = key[0];
+    t->k1 = key[1];
+}
+
+/* --- LRU lists -------------------------------------------------------------------------- */
+
+static enum lru_class class_of(const struct flow *f)
+{
+    if (f->key.transport == IPPROTO_UDP)
+        return LRU_UDP;
+    return f->closing ? LRU_TCP_CLOSED : LRU_TCP_OPEN;
+}
+
+static void lru_push_head(struct flow_table *t, struct flow *f)
+{
+    struct lru_list *l = &t->lru[class_of(f)];
+    f->lru_prev = NULL;
+    f->lru_next = l->head;
+    if (l->head)
+        l->head->lru_prev = f;
+    else
+        l->tail = f;
+    l->head = f;
+}
+
+static void lru_unlink(struct flow_table *t, struct flow *f)
+{
+    struct lru_list *l = &t->lru[class_of(f)];
+    if (f->lru_prev)
+        f->lru_prev->lru_next = f->lru_next;
+    else
+        l->head = f->lru_next;
+    if (f->lru_next)
+        f->lru_next->lru_prev = f->lru_prev;
+    else
+        l->tail = f->lru_prev;
+    f->lru_prev = f->lru_next = NULL;
+}
+
+static bool is_due(const struct flow_table *t, const struct flow *f)
+{
+    return t->now_us > f->last_us && t->now_us - f->last_us > t->timeout_us[class_of(f)];
+}
+
+/* The least recently active flow of all three lists, or NULL when empty. */
+static struct flow *oldest_flow(const struct flow_table *t)
+{
+    struct flow *oldest = NULL;
+    for (int c = 0; c < LRU_CLASSES; c++) {
+        struct flow *f = t->lru[c].tail;
+        if (f && (!oldest || f->last_us < oldest->last_us))
+            oldest = f;
+    }
+    return oldest;
+}
+
+/* --- pool ------------------------------------------------------------------------------- */
+
+static struct flow *flow_alloc(struct flow_table *t)
+{
+    if (!t->free_list && t->pooled < t->cfg.max_flows) {
+        uint32_t n = t->cfg.max_flows - t->pooled;
+        if (n > PS_FLOW_SLAB_FLOWS)
+            n = PS_FLOW_SLAB_FLOWS;
+        struct flow_slab *slab = malloc(sizeof *slab + (size_t)n * sizeof(struct flow));
+        if (!slab)
+            return NULL;
+        slab->next = t->slabs;
+        t->slabs = slab;
+        t->pooled += n;
+        for (uint32_t i = n; i-- > 0;) {
+            slab->flows[i].hash_next = t->free_list;
+            t->free_list = &slab->flows[i];
+        }
+    }
+    struct flow *f = t->free_list;
+    if (f)
+        t->free_list = f->hash_next;
+    return f;
+}
+
+static void flow_recycle(struct flow_table *t, struct flow *f)
+{
+    f->hash_next = t->free_list;
+    t->free_list = f;
+}
+
+/* --- table ------------------------------------------------------------------------------ */
+
+static size_t bucket_count(uint32_t max_flows)
+{
+    size_t n = 16;
+    while (n < max_flows)
+        n <<= 1;
+    return n;
+}
+
+struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_fn on_expire,
+                                     void *ctx)
+{
+    struct flow_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->cfg = *cfg;
+    if (!t->cfg.max_flows)
+        t->cfg.max_flows = 1;
+    if (t->cfg.head_bytes > PS_MAX_HEAD_BYTES)
+        t->cfg.head_bytes = PS_MAX_HEAD_BYTES;
+    size_t n = bucket_count(t->cfg.max_flows);
+    t->buckets = calloc(n, sizeof *t->buckets);
+    if (!t->buckets) {
+        free(t);
+        return NULL;
+    }
+    t->mask = n - 1;
+    t->on_expire = on_expire;
+    t->ctx = ctx;
+    t->timeout_us[LRU_TCP_OPEN] = (uint64_t)t->cfg.tcp_idle_s * 1000000u;
+    t->timeout_us[LRU_TCP_CLOSED] = (uint64_t)t->cfg.tcp_closed_s * 1000000u;
+    t->timeout_us[LRU_UDP] = (uint64_t)t->cfg.udp_idle_s * 1000000u;
+    seed_hash(t, cfg->hash_seed);
+    return t;
+}
+
+static void release_heads(struct flow *f)
+{
+    stream_head_release(&f->head[0]);
+    stream_head_release(&f->head[1]);
+}
+
+void flow_table_destroy(struct flow_table *t)
+{
+    if (!t)
+        return;
+    for (int c = 0; c < LRU_CLASSES; c++)
+        for (struct flow *f = t->lru[c].head; f; f = f->lru_next)
+            release_heads(f);
+    while (t->slabs) {
+        struct flow_slab *next = t->slabs->next;
+        free(t->slabs);
+        t->slabs = next;
+    }
+    free(t->buckets);
+    free(t);
+}
+
+static void hash_unlink(struct flow_table *t, struct flow *f)
+{
+    struct flow **pp = &t->buckets[flow_hash(t, &f->key) & t->mask];
+    while (*pp && *pp != f)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = f->hash_next;
+    f->hash_next = NULL;
+}
+
+static void flow_expire(struct flow_table *t, struct flow *f, enum flow_end_reason why)
+{
+    /*
+     * Gaps are counted here, once per head, whoever found them (this table,
+     * or the owner finishing the heads when it classified early).
+     */
+    for (int s = 0; s < 2; s++) {
+        stream_head_finish(&f->head[s]);
+        if (f->head[s].flags & HEAD_GAP)
+            t->stats.heads_with_gaps++;
+    }
+    if (t->on_expire)
+        t->on_expire(f, why, t->ctx);
+    release_heads(f);
+    hash_unlink(t, f);
+    lru_unlink(t, f);
+    t->stats.active--;
+    switch (why) {
+    case FLOW_END_TIMEOUT:
+        t->stats.timed_out++;
+        break;
+    case FLOW_END_CLOSED:
+        t->stats.closed++;
+        break;
+    case FLOW_END_EVICTED:
+        t->stats.evicted++;
+        break;
+    case FLOW_END_FLUSH:
+        break;
+    }
+    flow_recycle(t, f);
+}
+
+static enum flow_end_reason timeout_reason(const struct flow *f)
+{
+    return class_of(f) == LRU_TCP_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT;
+}
+
+/* Expire up to budget flows whose timeout has passed, oldest of each list first. */
+static void expire_due(struct flow_table *t, uint64_t budget)
+{
+    for (int c = 0; c < LRU_CLASSES && budget; c++) {
+        struct flow *f;
+        while (budget && (f = t->lru[c].tail) && is_due(t, f)) {
+            flow_expire(t, f, timeout_reason(f));
+            budget--;
+        }
+    }
+}
+
+/* The table is full: the least recently active flow leaves (timed out if it is due). */
+static void make_room(struct flow_table *t)
+{
+    struct flow *f = oldest_flow(t);
+    if (f)
+        flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_EVICTED);
+}
+
+static uint16_t outer_vlan(const struct packet_view *p)
+{
+    /* The id only: priority bits may differ between the two directions. */
+    return p->vlan_count ? (uint16_t)(p->vlan[0] & 0x0fff) : 0;
+}
+
+static bool addr_equal(const struct ps_addr *a, const struct ps_addr *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* Which side of flow f sent packet p, or -1 when p is not of this flow. */
+static int side_of(const struct flow *f, const struct packet_view *p, uint16_t vlan)
+{
+    const struct flow_key *k = &f->key;
+    if (k->transport != p->transport || k->vlan != vlan)
+        return -1;
+    if (k->port[0] == p->sport && k->port[1] == p->dport && addr_equal(&k->addr[0], &p->src) &&
+        addr_equal(&k->addr[1], &p->dst))
+        return 0;
+    if (k->port[1] == p->sport && k->port[0] == p->dport && addr_equal(&k->addr[1], &p->src) &&
+        addr_equal(&k->addr[0], &p->dst))
+        return 1;
+    return -1;
+}
+
+static struct flow *lookup(const struct flow_table *t, size_t bucket, const struct packet_view *p,
+                           uint16_t vlan, int *side)
+{
+    for (struct flow *f = t->buckets[bucket]; f; f = f->hash_next)
+        if ((*side = side_of(f, p, vlan)) >= 0)
+            return f;
+    return NULL;
+}
+
+/* Before any handshake: which side is the server, judged from the ports alone. */
+static void initial_role(struct flow *f)
+{
+    bool srv0 = flow_port_is_server_like(f->key.port[0]);
+    bool srv1 = flow_port_is_server_like(f->key.port[1]);
+    if (srv0 != srv1)
+        flow_set_server(f, srv0 ? 0 : 1, ROLE_PORT);
+    else
+        flow_set_server(f, 1, ROLE_GUESS);
+}
+
+static struct flow *flow_create(struct flow_table *t, size_t bucket, const struct packet_view *p,
+                                uint16_t vlan)
+{
+    if (t->stats.active >= t->cfg.max_flows)
+        make_room(t);
+    struct flow *f = flow_alloc(t);
+    if (!f)
+        return NULL;
+    memset(f, 0, sizeof *f);
+    f->key.addr[0] = p->src;
+    f->key.addr[1] = p->dst;
+    f->key.port[0] = p->sport;
+    f->key.port[1] = p->dport;
+    f->key.vlan = vlan;
+    f->key.transport = p->transport;
+    f->first_us = f->last_us = p->ts_us;
+    initial_role(f);
+    f->hash_next = t->buckets[bucket];
+    t->buckets[bucket] = f;
+    lru_push_head(t, f);
+    t->stats.created++;
+    if (++t->stats.active > t->stats.peak_active)
+        t->stats.peak_active = t->stats.active;
+    return f;
+}
+
+/* SYN, FIN and RST: roles, the closing state and the heads' sequence numbers. */
+static void tcp_flags(struct flow *f, int side, const struct packet_view *p)
+{
+    uint8_t fl = p->tcp_flags;
+    if (fl & PS_TCP_SYN) {
+        f->syn_seen |= (uint8_t)(1u << side);
+        if (fl & PS_TCP_ACK)
+            flow_set_server(f, side, ROLE_HANDSHAKE);
+        else if (f->role_reason != ROLE_HANDSHAKE)
+            flow_set_server(f, 1 - side, ROLE_HANDSHAKE);
+    }
+    if (fl & (PS_TCP_FIN | PS_TCP_RST))
+        f->closing = 1;
+}
+
+static void feed_tcp(struct flow_table *t, struct flow *f, int side, const struct packet_view *p)
+{
+    struct stream_head *h = &f->head[side];
+    uint32_t seq = p->seq;
+    if (p->tcp_flags & PS_TCP_SYN) {
+        stream_head_syn(h, seq);
+        seq++; /* data on a SYN (TCP Fast Open) starts after it */
+        /* A SYN-ACK acknowledges the other side's ISN + 1: enough when its SYN was lost. */
+        if (p->tcp_flags & PS_TCP_ACK)
+            stream_head_syn(&f->head[1 - side], p->ack - 1);
+    }
+    if (p->payload_len) {
+        switch (stream_head_place_tcp(h, seq, p->payload, p->payload_len, t->cfg.head_bytes)) {
+        case SEG_OUT_OF_ORDER:
+        case SEG_GAP:
+            t->stats.out_of_order++;
+            break;
+        case SEG_RETRANSMISSION:
+            t->stats.retransmissions++;
+            break;
+        case SEG_NONE:
+        case SEG_IN_ORDER:
+            break;
+        }
+    }
+    if (p->tcp_flags & PS_TCP_FIN) {
+        /* Snapped payloads still took their full length of sequence space. */
+        uint32_t sent = p->payload_wire_len > p->payload_len ? p->payload_wire_len : p->payload_len;
+        stream_head_fin(h, seq + sent);
+    }
+    if (p->tcp_flags & PS_TCP_RST)
+        stream_head_rst(h);
+}
+
+static void feed_udp(struct flow_table *t, struct flow *f, int side, const struct packet_view *p)
+{
+    stream_head_add_udp(&f->head[side], p->payload, p->payload_len, t->cfg.head_bytes);
+}
+
+/* A bare SYN on a flow that already ended: the ports are being reused for a new conversation. */
+static bool starts_new_conversation(const struct flow *f, const struct packet_view *p)
+{
+    return p->transport == IPPROTO_TCP && f->closing &&
+           (p->tcp_flags & (PS_TCP_SYN | PS_TCP_ACK)) == PS_TCP_SYN;
+}
+
+struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *pkt, int *side)
+{
+    if (pkt->transport != IPPROTO_TCP && pkt->transport != IPPROTO_UDP)
+        return NULL;
+    if (pkt->ts_us > t->now_us)
+        t->now_us = pkt->ts_us;
+    expire_due(t, PS_FLOW_EXPIRE_PER_PACKET);
+
+    uint16_t vlan = outer_vlan(pkt);
+    size_t bucket =
+        conversation_hash(t, pkt->transport, vlan, (struct endpoint){&pkt->src, pkt->sport},
+                          (struct endpoint){&pkt->dst, pkt->dport}) &
+        t->mask;
+    int s = 0;
+    struct flow *f = lookup(t, bucket, pkt, vlan, &s);
+    if (f && (is_due(t, f) || starts_new_conversation(f, pkt))) {
+        flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_CLOSED);
+        f = NULL;
+    }
+    if (!f) {
+        f = flow_create(t, bucket, pkt, vlan);
+        if (!f) {
+            t->stats.alloc_failures++;
+            return NULL;
+        }
+        s = 0;
+    }
+    *side = s;
+
+    lru_unlink(t, f); /* its list may change with its state */
+    f->packets[s]++;
+    f->bytes[s] += pkt->payload_wire_len;
+    if (pkt->ts_us > f->last_us)
+        f->last_us = pkt->ts_us;
+    if (pkt->payload_len && !f->first_talker)
+        f->first_talker = (uint8_t)(1 + s);
+    if (pkt->transport == IPPROTO_TCP)
+        tcp_flags(f, s, pkt);
+    else if (s == 1 && f->role_reason == ROLE_GUESS)
+        flow_set_server(f, 1, ROLE_RESPONDER);
+    lru_push_head(t, f);
+
+    if (f->classified) {
+        if (!(f->head[0].flags & f->head[1].flags & HEAD_RELEASED))
+            release_heads(f);
+    } else if (pkt->transport == IPPROTO_TCP) {
+        feed_tcp(t, f, s, pkt);
+    } else {
+        feed_udp(t, f, s, pkt);
+    }
+    return f;
+}
+
+void flow_table_flush(struct flow_table *t)
+{
+    struct flow *f;
+    while ((f = oldest_flow(t)))
+        flow_expire(t, f, FLOW_END_FLUSH);
+}
+
+void flow_table_tick(struct flow_table *t, uint64_t now_us)
+{
+    if (now_us > t->now_us)
+        t->now_us = now_us;
+    expire_due(t, UINT64_MAX);
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t)
+{
+    return &t->stats;
+}
+
+size_t flow_table_bytes_per_flow(void)
+{
+    /* Buckets are the power of two at or above max_flows: at most two slots per flow. */
+    return sizeof(struct flow) + 2 * sizeof(struct flow *);
+}
+
+void flow_set_server(struct flow *f, int side, enum role_reason why)
+{
+    f->server = side ? 1 : 0;
+    f->role_reason = (uint8_t)why;
+}
+
+const char *role_reason_name(enum role_reason r)
+{
+    switch (r) {
+    case ROLE_GUESS:
+        return "guess";
+    case ROLE_HANDSHAKE:
+        return "handshake";
+    case ROLE_BANNER:
+        return "banner";
+    case ROLE_PORT:
+        return "port";
+    case ROLE_RESPONDER:
+        return "responder";
+    }
+    return "unknown";
+}
+
+const char *flow_end_reason_name(enum flow_end_reason r)
+{
+    switch (r) {
+    case FLOW_END_TIMEOUT:
+        return "timeout";
+    case FLOW_END_CLOSED:
+        return "closed";
+    case FLOW_END_EVICTED:
+        return "evicted";
+    case FLOW_END_FLUSH:
+        return "flush";
+    }
+    return "unknown";
+}
+
+bool flow_heads_complete(const struct flow *f)
+{
+    return stream_head_complete(&f->head[0]) && stream_head_complete(&f->head[1]);
+}
+
+void flow_classify_input(const struct flow *f, struct classify_input *in)
+{
+    int srv = f->server, cli = 1 - f->server;
+    memset(in, 0, sizeof *in);
+    in->transport = f->key.transport;
+    in->server = f->key.addr[srv];
+    in->client = f->key.addr[cli];
+    in->server_port = f->key.port[srv];
+    in->client_port = f->key.port[cli];
+    stream_head_view(&f->head[srv], &in->server_head);
+    stream_head_view(&f->head[cli], &in->client_head);
+    if (!f->first_talker)
+        in->first_talker = TALKER_NONE;
+    else
+        in->first_talker = f->first_talker - 1 == srv ? TALKER_SERVER : TALKER_CLIENT;
+}
