@@ -140,8 +140,7 @@ static bool request_line(const struct line *l, struct http_detail *out)
     if (!last_sp || last_sp == l->p + m + 1)
         return false; /* no request-target */
     size_t ver = (size_t)(l->p + l->n - (last_sp + 1));
-    if (ver != 8 || memcmp(last_sp + 1, "HTTP/1.", 7) != 0 || last_sp[8] < '0' ||
-        last_sp[8] > '9')
+    if (ver != 8 || memcmp(last_sp + 1, "HTTP/1.", 7) != 0 || last_sp[8] < '0' || last_sp[8] > '9')
         return false;
     memcpy(out->method, l->p, m);
     out->method[m] = '\0';

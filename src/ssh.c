@@ -146,10 +146,10 @@ static bool read_side(const struct head_bytes *h, bool from_server, char *banner
 bool ssh_parse(const struct classify_input *in, struct ssh_detail *out, evidence_fn emit, void *ctx)
 {
     memset(out, 0, sizeof *out);
-    bool server = read_side(&in->server_head, true, out->server_banner,
-                            sizeof out->server_banner, out->hassh_server);
-    bool client = read_side(&in->client_head, false, out->client_banner,
-                            sizeof out->client_banner, out->hassh);
+    bool server = read_side(&in->server_head, true, out->server_banner, sizeof out->server_banner,
+                            out->hassh_server);
+    bool client = read_side(&in->client_head, false, out->client_banner, sizeof out->client_banner,
+                            out->hassh);
     out->seen = server || client;
     if (server && emit) {
         struct evidence ev;

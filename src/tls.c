@@ -52,9 +52,9 @@ static const struct {
     uint16_t port;
     const char *service;
 } tls_port_services[] = {
-    {443, "http"},  {465, "smtp"},  {563, "nntp"},   {636, "ldap"},  {853, "domain"},
-    {990, "ftp"},   {992, "telnet"}, {993, "imap"},  {994, "irc"},   {995, "pop3"},
-    {3269, "ldap"}, {5061, "sip"},  {6697, "irc"},   {8443, "http"},
+    {443, "http"},  {465, "smtp"},   {563, "nntp"}, {636, "ldap"},  {853, "domain"},
+    {990, "ftp"},   {992, "telnet"}, {993, "imap"}, {994, "irc"},   {995, "pop3"},
+    {3269, "ldap"}, {5061, "sip"},   {6697, "irc"}, {8443, "http"},
 };
 
 static bool is_grease(uint16_t v)
@@ -176,7 +176,7 @@ static bool client_hello(const uint8_t *body, size_t len, struct tls_detail *out
 {
     struct wire w = wire_of(body, len);
     uint16_t version = wire_u16(&w);
-    wire_sub(&w, 32); /* random */
+    wire_sub(&w, 32);          /* random */
     wire_sub(&w, wire_u8(&w)); /* session id */
     struct wire ciphers = wire_sub(&w, wire_u16(&w));
     wire_sub(&w, wire_u8(&w)); /* compression methods */
@@ -230,8 +230,8 @@ static bool client_hello(const uint8_t *body, size_t len, struct tls_detail *out
 }
 
 /* Reads the ServerHello; *version gets the negotiated version. */
-static bool server_hello(const uint8_t *body, size_t len, struct tls_detail *out,
-                         uint16_t *version, bool *alpn_seen)
+static bool server_hello(const uint8_t *body, size_t len, struct tls_detail *out, uint16_t *version,
+                         bool *alpn_seen)
 {
     struct wire w = wire_of(body, len);
     uint16_t legacy = wire_u16(&w);
@@ -325,7 +325,7 @@ static void read_messages(const uint8_t *buf, size_t n, bool from_server, struct
 
 static bool alpn_is_http(const char *list)
 {
-    char buf[sizeof ((struct tls_detail *)0)->alpn_offered];
+    char buf[sizeof((struct tls_detail *)0)->alpn_offered];
     snprintf(buf, sizeof buf, "%s", list);
     char *save = NULL;
     for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save))

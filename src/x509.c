@@ -38,12 +38,12 @@ enum {
     DER_BMP_STRING = 0x1e,
     DER_SEQUENCE = 0x30,
     DER_SET = 0x31,
-    DER_VERSION = 0xa0,         /* [0] EXPLICIT Version */
-    DER_ISSUER_UID = 0x81,      /* [1] IMPLICIT UniqueIdentifier */
-    DER_SUBJECT_UID = 0x82,     /* [2] IMPLICIT UniqueIdentifier */
-    DER_EXTENSIONS = 0xa3,      /* [3] EXPLICIT Extensions */
-    DER_GN_DNS_NAME = 0x82,     /* GeneralName [2] IMPLICIT IA5String */
-    DER_GN_IP_ADDRESS = 0x87,   /* GeneralName [7] IMPLICIT OCTET STRING */
+    DER_VERSION = 0xa0,       /* [0] EXPLICIT Version */
+    DER_ISSUER_UID = 0x81,    /* [1] IMPLICIT UniqueIdentifier */
+    DER_SUBJECT_UID = 0x82,   /* [2] IMPLICIT UniqueIdentifier */
+    DER_EXTENSIONS = 0xa3,    /* [3] EXPLICIT Extensions */
+    DER_GN_DNS_NAME = 0x82,   /* GeneralName [2] IMPLICIT IA5String */
+    DER_GN_IP_ADDRESS = 0x87, /* GeneralName [7] IMPLICIT OCTET STRING */
 };
 
 struct der {

@@ -139,7 +139,9 @@ static void test_header_forms(void)
     CU_ASSERT_STRING_EQUAL(d.host, "a");
 
     /* Control bytes in a value are escaped, not passed on. */
-    run_text("HTTP/1.1 200 OK\r\nServer: a\x01" "b\r\n\r\n", NULL, &d);
+    run_text("HTTP/1.1 200 OK\r\nServer: a\x01"
+             "b\r\n\r\n",
+             NULL, &d);
     CU_ASSERT_STRING_EQUAL(d.server, "a\\x01b");
 
     /* A value longer than its field is cut, still terminated. */
@@ -190,10 +192,8 @@ struct dispatch_case {
 static void test_detail_parse(void)
 {
     static const struct dispatch_case cases[] = {
-        {"tls12", 443, true, false, false, "http"},
-        {"tls12ca", 993, true, false, false, "imap"},
-        {"tls13", 8443, true, false, false, "http"},
-        {"ssh", 2222, false, true, false, "ssh"},
+        {"tls12", 443, true, false, false, "http"},  {"tls12ca", 993, true, false, false, "imap"},
+        {"tls13", 8443, true, false, false, "http"}, {"ssh", 2222, false, true, false, "ssh"},
         {"http", 8080, false, false, true, "http"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -77,8 +77,8 @@ static size_t kexinit_end(const uint8_t *p, size_t n)
 {
     const uint8_t *lf = memchr(p, '\n', n);
     size_t at = (size_t)(lf - p) + 1;
-    return at + 4 + ((size_t)p[at] << 24 | (size_t)p[at + 1] << 16 | (size_t)p[at + 2] << 8 |
-                     p[at + 3]);
+    return at + 4 +
+           ((size_t)p[at] << 24 | (size_t)p[at + 1] << 16 | (size_t)p[at + 2] << 8 | p[at + 3]);
 }
 
 static void test_cut_at_every_length(void)
@@ -157,15 +157,15 @@ static void banner_case(const char *server, const char *want_banner, int want_ev
 static void test_banners(void)
 {
     /* A server may greet with other lines first (RFC 4253 4.2). */
-    banner_case("Welcome\r\nno SSH here\r\nSSH-2.0-dropbear_2022.83\r\n", "SSH-2.0-dropbear_2022.83",
-                1);
+    banner_case("Welcome\r\nno SSH here\r\nSSH-2.0-dropbear_2022.83\r\n",
+                "SSH-2.0-dropbear_2022.83", 1);
     banner_case("SSH-1.99-OpenSSH_3.9p1\n", "SSH-1.99-OpenSSH_3.9p1", 1);
     banner_case("SSH-2.0-Go\r\n", "SSH-2.0-Go", 1);
-    banner_case("SSH-2.0-\r\n", "", 0);               /* no software version */
-    banner_case("SSH-2.0- x\r\n", "", 0);             /* nor here */
-    banner_case("SSH-x.0-OpenSSH\r\n", "", 0);        /* no protocol version */
-    banner_case("SSH-2.0-OpenSSH_9.2", "", 0);        /* no line end yet */
-    banner_case("SSH-2.0-Open\x01SSH\r\n", "", 0);    /* not printable */
+    banner_case("SSH-2.0-\r\n", "", 0);            /* no software version */
+    banner_case("SSH-2.0- x\r\n", "", 0);          /* nor here */
+    banner_case("SSH-x.0-OpenSSH\r\n", "", 0);     /* no protocol version */
+    banner_case("SSH-2.0-OpenSSH_9.2", "", 0);     /* no line end yet */
+    banner_case("SSH-2.0-Open\x01SSH\r\n", "", 0); /* not printable */
     banner_case("HTTP/1.1 200 OK\r\n\r\n", "", 0);
     /* A client's banner alone does not identify the server. */
     struct ssh_detail d;
@@ -178,9 +178,9 @@ static void test_banners(void)
 /* A KEXINIT built by hand: the hash must be md5 of the four lists joined with ';'. */
 static void test_hassh_definition(void)
 {
-    static const char *lists[10] = {"curve25519-sha256", "ssh-ed25519", "aes128-ctr", "aes256-ctr",
-                                    "hmac-sha2-256",     "hmac-sha1",   "none",       "zlib",
-                                    "",                  ""};
+    static const char *lists[10] = {
+        "curve25519-sha256", "ssh-ed25519", "aes128-ctr", "aes256-ctr", "hmac-sha2-256",
+        "hmac-sha1",         "none",        "zlib",       "",           ""};
     uint8_t buf[512];
     size_t n = 0;
     const char *banner = "SSH-2.0-Test_1.0\r\n";
@@ -201,8 +201,8 @@ static void test_hassh_definition(void)
         memcpy(buf + n, lists[i], l);
         n += l;
     }
-    buf[n++] = 0;                 /* first_kex_packet_follows */
-    memset(buf + n, 0, 4 + 4);   /* reserved, padding */
+    buf[n++] = 0;              /* first_kex_packet_follows */
+    memset(buf + n, 0, 4 + 4); /* reserved, padding */
     n += 8;
     uint32_t plen = (uint32_t)(n - len_at - 4);
     buf[len_at + 2] = (uint8_t)(plen >> 8);

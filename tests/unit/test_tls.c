@@ -91,8 +91,8 @@ static void test_tls12_self_signed(void)
     CU_ASSERT_STRING_EQUAL(d.ja3, "22558766122974704364c9c75c5cce0a");
     CU_ASSERT_STRING_EQUAL(d.ja3s, "895252f3ce80cebf7a8837be83ec8e16");
     CU_ASSERT(d.have_cert);
-    CU_ASSERT_STRING_EQUAL(d.subject,
-                           "CN=example.test,OU=Detail Unit,O=Portsleuth Test,L=Berlin,ST=Berlin,C=DE");
+    CU_ASSERT_STRING_EQUAL(
+        d.subject, "CN=example.test,OU=Detail Unit,O=Portsleuth Test,L=Berlin,ST=Berlin,C=DE");
     CU_ASSERT_STRING_EQUAL(d.issuer, d.subject);
     CU_ASSERT_STRING_EQUAL(d.sans, "example.test,www.example.test,127.0.0.1");
     CU_ASSERT_STRING_EQUAL(d.not_before, "2026-11-21T14:07:27Z");
@@ -361,17 +361,17 @@ static void test_malformed_lengths(void)
 static void test_ja3_without_grease(void)
 {
     uint8_t ch[256];
-    const char *hex = "16 03 01 00 59"          /* record */
-                      "01 00 00 55 03 03"       /* ClientHello, version 771 */
+    const char *hex = "16 03 01 00 59"    /* record */
+                      "01 00 00 55 03 03" /* ClientHello, version 771 */
                       "0000000000000000000000000000000000000000000000000000000000000000"
-                      "00"                      /* session id */
-                      "00 06 0a0a 1301 1302"    /* ciphers: GREASE, 4865, 4866 */
-                      "01 00"                   /* compression */
-                      "00 26"                   /* extensions */
-                      "1a1a 0000"               /* GREASE extension */
+                      "00"                                    /* session id */
+                      "00 06 0a0a 1301 1302"                  /* ciphers: GREASE, 4865, 4866 */
+                      "01 00"                                 /* compression */
+                      "00 26"                                 /* extensions */
+                      "1a1a 0000"                             /* GREASE extension */
                       "0000 000c 000a 00 0007 6578616d706c65" /* SNI "example" */
-                      "000a 0008 0006 2a2a 001d 0017"        /* groups: GREASE, 29, 23 */
-                      "000b 0002 01 00";                     /* point formats: 0 */
+                      "000a 0008 0006 2a2a 001d 0017"         /* groups: GREASE, 29, 23 */
+                      "000b 0002 01 00";                      /* point formats: 0 */
     size_t n = unit_hex(hex, ch, sizeof ch);
     CU_ASSERT_FATAL(n == 94);
     struct classify_input in = input_of(NULL, 0, ch, n, 443);
@@ -405,8 +405,9 @@ static void test_x509_escaping(void)
     CU_ASSERT(x509_read(der, n, &d));
     /* openssl prints the multi-valued RDN in the other order; RFC 4514 leaves it open. */
     CU_ASSERT_STRING_EQUAL(
-        d.subject, "CN=\\#hash\\;semi \\<x\\>\\ ,OU=a+OU=b,O=Soci\xc3\xa9t\xc3\xa9 \xc3\x9cn\xc3\xaf"
-                   "code\\, Inc.,C=FR");
+        d.subject,
+        "CN=\\#hash\\;semi \\<x\\>\\ ,OU=a+OU=b,O=Soci\xc3\xa9t\xc3\xa9 \xc3\x9cn\xc3\xaf"
+        "code\\, Inc.,C=FR");
     CU_ASSERT(d.self_signed);
     /* The e-mail name is not one we print; the IPv6 address is in its short form. */
     CU_ASSERT_STRING_EQUAL(d.sans, "odd.example,2001:db8::1");
@@ -436,9 +437,19 @@ static void test_x509_long_name(void)
         nn += 50;
     }
     size_t tbs_len = 3 + 2 + (4 + nn) + 2 + (4 + nn);
-    const uint8_t head[] = {0x30, 0x82, (uint8_t)((tbs_len + 4) >> 8), (uint8_t)(tbs_len + 4),
-                            0x30, 0x82, (uint8_t)(tbs_len >> 8), (uint8_t)tbs_len,
-                            0x02, 0x01, 0x01, 0x30, 0x00};
+    const uint8_t head[] = {0x30,
+                            0x82,
+                            (uint8_t)((tbs_len + 4) >> 8),
+                            (uint8_t)(tbs_len + 4),
+                            0x30,
+                            0x82,
+                            (uint8_t)(tbs_len >> 8),
+                            (uint8_t)tbs_len,
+                            0x02,
+                            0x01,
+                            0x01,
+                            0x30,
+                            0x00};
     memcpy(der, head, sizeof head);
     n = sizeof head;
     for (int k = 0; k < 2; k++) {
