@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
+#include "ports.h"
 #include "report.h"
 #include "unit.h"
 
@@ -493,6 +495,87 @@ static void test_json_tls_http(void)
     free(out);
 }
 
+/* --- through the real inventory and signatures/ports.csv ---------------------------- */
+
+static struct classify_input conversation(const char *server, uint16_t port, uint8_t transport,
+                                          const char *banner, size_t banner_len)
+{
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    uint8_t b[4];
+    inet_pton(AF_INET, server, b);
+    addr_set_v4(&in.server, b);
+    inet_pton(AF_INET, "198.51.100.1", b);
+    addr_set_v4(&in.client, b);
+    in.server_port = port;
+    in.client_port = 50000;
+    in.transport = transport;
+    in.server_head.data = (const uint8_t *)banner;
+    in.server_head.len = (uint32_t)banner_len;
+    in.first_talker = TALKER_SERVER;
+    return in;
+}
+
+static void add(struct inventory *inv, const char *server, uint16_t port, uint8_t transport,
+                const char *service, const char *banner, size_t banner_len)
+{
+    struct evidence e;
+    memset(&e, 0, sizeof e);
+    EV_SET(e.service, service);
+    e.witness = WITNESS_SIGNATURE;
+    e.strength = STRENGTH_HARD;
+    struct classify_input in = conversation(server, port, transport, banner, banner_len);
+    CU_ASSERT_PTR_NOT_NULL(
+        inventory_add_flow(inv, &in, T_FIRST, T_LAST, NULL, &e, *service ? 1 : 0));
+}
+
+static void test_inventory_report(void)
+{
+    char err[256];
+    struct port_table *ports = port_table_create();
+    CU_ASSERT_EQUAL_FATAL(port_table_load(ports, "signatures/ports.csv", err, sizeof err), 0);
+    struct inventory *inv = inventory_create(ports);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
+    add(inv, "10.0.0.5", 9999, IPPROTO_TCP, "", hostile_banner, sizeof hostile_banner - 1);
+    add(inv, "10.0.0.5", 80, IPPROTO_TCP, "ssh", "SSH-2.0-x\r\n", 11);
+    add(inv, "10.0.0.4", 22, IPPROTO_TCP, "http", "HTTP/1.1 400 Bad\r\n", 18);
+    add(inv, "10.0.0.5", 53, IPPROTO_UDP, "snmp", "0\x82", 2);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct report_options opt = {.format = REPORT_CSV};
+    struct report *r = report_open(f, &opt);
+    report_inventory(r, inv);
+    report_close(r);
+    fclose(f);
+    assert_clean_text(buf);
+    struct csv_back b;
+    csv_back_parse(buf, &b);
+    CU_ASSERT_EQUAL_FATAL(b.rows, 5);
+    static const char *const want[4][4] = {
+        /* host, port, transport, verdict, in report order */
+        {"10.0.0.4", "22", "tcp", "mismatch"},
+        {"10.0.0.5", "53", "udp", "mismatch"},
+        {"10.0.0.5", "80", "tcp", "mismatch"},
+        {"10.0.0.5", "9999", "tcp", "unknown"},
+    };
+    for (int i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL_FATAL(b.nfields[i + 1], REPORT_COLUMNS);
+        CU_ASSERT_STRING_EQUAL(b.field[i + 1][0], want[i][0]);
+        CU_ASSERT_STRING_EQUAL(b.field[i + 1][1], want[i][1]);
+        CU_ASSERT_STRING_EQUAL(b.field[i + 1][2], want[i][2]);
+        CU_ASSERT_STRING_EQUAL(b.field[i + 1][12], want[i][3]);
+    }
+    CU_ASSERT_STRING_EQUAL(b.field[1][11], "ssh"); /* expected on 22 */
+    CU_ASSERT_STRING_EQUAL(b.field[3][11], "http");
+    CU_ASSERT_STRING_EQUAL(b.field[4][19], HOSTILE_ESCAPED);
+    csv_back_free(&b);
+    free(buf);
+    inventory_destroy(inv);
+    port_table_destroy(ports);
+}
+
 void suite_report(void)
 {
     UNIT_SUITE("report", NULL, NULL, {"escape", test_escape}, {"time", test_time},
@@ -501,6 +584,6 @@ void suite_report(void)
                {"table filter and summary", test_table_filter_and_summary},
                {"csv round trip", test_csv_round_trip},
                {"csv ipv6, udp, tunnel, one header", test_csv_ipv6_udp_tunnel_and_header_once},
-               {"json round trip", test_json_round_trip},
-               {"json tls and http", test_json_tls_http});
+               {"json round trip", test_json_round_trip}, {"json tls and http", test_json_tls_http},
+               {"inventory to report", test_inventory_report});
 }
