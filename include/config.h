@@ -61,6 +61,7 @@
 #define PS_SIG_MAX_PROBE_BYTES 4096u
 #define PS_SIG_MAX_FALLBACKS 16u
 #define PS_SIG_PREFIX_MAX 16u
+#define PS_SIG_RUN_MAX 32u /* literal run kept per regex for the gram filter */
 #define PS_SIG_MAX_CPE 8u
 /* Capture groups a signature may refer to ($1..$9) and the ovector size kept per thread. */
 #define PS_SIG_MAX_GROUPS 9u
