@@ -21,6 +21,7 @@ enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
 struct report_options {
     enum report_format format;
     unsigned only_verdicts; /* bit (1 << enum verdict) per verdict shown; 0 = all */
+    bool no_header;         /* CSV: the stream already has its header row (live rows came first) */
 };
 
 struct report;

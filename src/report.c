@@ -39,6 +39,7 @@ struct report *report_open(FILE *out, const struct report_options *opt)
         return NULL;
     r->out = out;
     r->opt = *opt;
+    r->header_done = opt->no_header && opt->format == REPORT_CSV;
     return r;
 }
 

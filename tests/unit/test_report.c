@@ -393,6 +393,13 @@ static void test_csv_ipv6_udp_tunnel_and_header_once(void)
     CU_ASSERT_STRING_EQUAL(back.field[3][0], "2001:db8::1:0:0:1");
     csv_back_free(&back);
     free(buf);
+
+    /* A second report on a stream that has its header already. */
+    opt.no_header = true;
+    buf = capture(&opt, recs, 2, false);
+    CU_ASSERT_EQUAL(count_lines(buf), 2);
+    CU_ASSERT_EQUAL(strncmp(buf, "\"10.0.0.9\",123,", 15), 0);
+    free(buf);
 }
 
 /* --- JSON --------------------------------------------------------------------------- */
