@@ -104,6 +104,13 @@ bool stream_head_complete(const struct stream_head *h);
 /* Fill the witnesses' view of this head. */
 void stream_head_view(const struct stream_head *h, struct head_bytes *out);
 
+/*
+ * True when the head's bookkeeping is consistent (len within head_bytes and
+ * the buffer, held ranges sorted, disjoint, past len and inside the buffer,
+ * UDP boundaries in order). For tests and fuzzing.
+ */
+bool stream_head_valid(const struct stream_head *h, uint32_t head_bytes);
+
 /* Free the buffer and held segments; the head keeps only its flags. */
 void stream_head_release(struct stream_head *h);
 

@@ -23,6 +23,14 @@
  * expired on the spot, so laziness never changes what is seen. When the
  * table is full, the oldest of the three tails makes room: as a timeout if it
  * is due, else as an eviction.
+ *
+ * Roles: a SYN-ACK names its sender the server, a bare SYN its receiver.
+ * Without a handshake the ports decide when exactly one of them is a server
+ * port (below 1024 or in common_server_ports), UDP names the side that
+ * answers the first datagram, and otherwise the receiver of the first packet
+ * is a guess. The handshake also numbers the heads: a SYN fixes its side's
+ * ISN, and a SYN-ACK's ack fixes the other side's when that SYN was lost.
+ * bytes[] counts transport payload as sent (payload_wire_len).
  */
 #include "flow.h"
 

@@ -322,6 +322,29 @@ void stream_head_view(const struct stream_head *h, struct head_bytes *out)
         out->datagram_end[i] = h->datagram_end[i];
 }
 
+bool stream_head_valid(const struct stream_head *h, uint32_t head_bytes)
+{
+    uint32_t limit = head_limit(head_bytes);
+    if (h->len > limit || h->len > h->cap || (h->cap && !h->buf) || h->cap > limit)
+        return false;
+    if (h->held_count > PS_MAX_OOO_SEGMENTS || (h->held_count && !h->held))
+        return false;
+    uint32_t after = h->len;
+    for (uint16_t i = 0; i < h->held_count; i++) {
+        const struct stream_segment *r = &h->held[i];
+        /* Strictly past the previous range: touching ranges would have merged. */
+        if (r->start <= after || r->end <= r->start || r->end > h->cap)
+            return false;
+        after = r->end;
+    }
+    if (h->datagrams > PS_MAX_UDP_DATAGRAMS)
+        return false;
+    for (uint8_t i = 0; i < h->datagrams; i++)
+        if (h->datagram_end[i] > h->len || (i && h->datagram_end[i] < h->datagram_end[i - 1]))
+            return false;
+    return true;
+}
+
 void stream_head_release(struct stream_head *h)
 {
     free(h->buf);

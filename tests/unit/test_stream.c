@@ -95,6 +95,7 @@ static void test_overlap_first_wins(void)
     CU_ASSERT_EQUAL(put(&h, 30, "aaaa", 4096), SEG_OUT_OF_ORDER);
     CU_ASSERT_EQUAL(put(&h, 28, "bbbbbbbb", 4096), SEG_OUT_OF_ORDER);
     CU_ASSERT_EQUAL(h.held_count, 1);
+    CU_ASSERT_TRUE(stream_head_valid(&h, 4096));
     CU_ASSERT_EQUAL(put(&h, 20, "cccccccc", 4096), SEG_IN_ORDER);
     CU_ASSERT_TRUE(head_is(&h, "GET /YYYY0123held89ccccccccbbaaaabb"));
     stream_head_release(&h);
@@ -430,6 +431,7 @@ static void test_shuffled_delivery(void)
                 dl = N - d0;
             if (i % 4 == 3)
                 stream_head_place_tcp(&h, isn + 1 + d0, stream + d0, dl, hb);
+            CU_ASSERT_TRUE(stream_head_valid(&h, hb));
         }
         uint32_t want = N < hb ? N : hb;
         CU_ASSERT_EQUAL_FATAL(h.len, want);
