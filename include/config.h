@@ -51,6 +51,8 @@
 
 /* nDPI: packets fed to a flow before giving up. */
 #define PS_NDPI_PACKET_BUDGET 32u
+/* nDPI: longest line accepted in signatures/ndpi-map.csv. */
+#define PS_NDPI_MAP_MAX_LINE 256u
 
 /* Signatures: PCRE2 limits so that no payload makes matching slow. */
 #define PS_PCRE_MATCH_LIMIT 50000u

@@ -1,0 +1,511 @@
+/*
+ * test_witness_ndpi.c - libndpi 4.2 as a witness, on captures made for real.
+ *
+ * The captures in tests/data/ndpi/ were recorded with tcpdump on the loopback
+ * of a private network namespace while real clients talked to real servers:
+ * OpenSSH's sshd, python3 -m http.server, dnsmasq, openssl s_server with curl
+ * (TLS 1.2, SNI svc.portsleuth.test), and small Python peers for random bytes
+ * and an FTP dialogue. The test reads them with libpcap, skips the link layer
+ * itself and hands nDPI the IP header through a hand-built packet_view, so it
+ * depends on nothing but the witness. The first packet's sender is the client.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "witness_ndpi.h"
+
+#define MAP_PATH "signatures/ndpi-map.csv"
+#define DATA "tests/data/ndpi/"
+#define MAX_EV 4
+
+struct run {
+    struct evidence ev[MAX_EV];
+    int n_ev;
+    struct flow_detail detail;
+    unsigned fed; /* packets fed before the witness said done */
+    bool done;    /* the witness said done before the capture ended */
+    bool freed;   /* the state was NULL after finish */
+    bool read_ok; /* the capture was read */
+};
+
+static void collect(const struct evidence *ev, void *ctx)
+{
+    struct run *r = ctx;
+    if (r->n_ev < MAX_EV)
+        r->ev[r->n_ev] = *ev;
+    r->n_ev++;
+}
+
+static int link_header_len(int dlt)
+{
+    switch (dlt) {
+    case DLT_EN10MB:
+        return 14;
+    case DLT_NULL:
+        return 4;
+    case DLT_LINUX_SLL:
+        return 16;
+#ifdef DLT_LINUX_SLL2
+    case DLT_LINUX_SLL2:
+        return 20;
+#endif
+    case DLT_RAW:
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* A packet_view from an IP packet, just enough for the witness. False if not TCP/UDP. */
+static bool view_of(const uint8_t *ip, uint32_t len, uint64_t ts_us, struct packet_view *v)
+{
+    memset(v, 0, sizeof *v);
+    if (len < 20)
+        return false;
+    uint32_t l4;
+    if ((ip[0] >> 4) == 4) {
+        l4 = (uint32_t)(ip[0] & 15) * 4;
+        v->transport = ip[9];
+        addr_set_v4(&v->src, ip + 12);
+        addr_set_v4(&v->dst, ip + 16);
+    } else if ((ip[0] >> 4) == 6 && len >= 40) {
+        l4 = 40;
+        v->transport = ip[6];
+        addr_set_v6(&v->src, ip + 8);
+        addr_set_v6(&v->dst, ip + 24);
+    } else {
+        return false;
+    }
+    if ((v->transport != IPPROTO_TCP && v->transport != IPPROTO_UDP) || len < l4 + 8)
+        return false;
+    v->sport = (uint16_t)(ip[l4] << 8 | ip[l4 + 1]);
+    v->dport = (uint16_t)(ip[l4 + 2] << 8 | ip[l4 + 3]);
+    v->ts_us = ts_us;
+    v->l3 = ip;
+    v->l3_len = len;
+    return true;
+}
+
+/* Feed a whole capture (one conversation) to w and finish it. */
+static void run_capture_with(struct ndpi_witness *w, const char *path, struct flow_detail *pre,
+                             struct run *r)
+{
+    memset(r, 0, sizeof *r);
+    if (pre)
+        r->detail = *pre;
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(path, errbuf);
+    if (!p)
+        return;
+    int skip = link_header_len(pcap_datalink(p));
+    struct ndpi_witness_flow *state = NULL;
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    bool first = true;
+    struct pcap_pkthdr *h;
+    const u_char *frame;
+    while (skip >= 0 && !r->done && pcap_next_ex(p, &h, &frame) == 1) {
+        struct packet_view v;
+        if (h->caplen <= (uint32_t)skip ||
+            !view_of(frame + skip, h->caplen - (uint32_t)skip,
+                     (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec, &v))
+            continue;
+        if (first) {
+            in.transport = v.transport;
+            in.client = v.src, in.client_port = v.sport;
+            in.server = v.dst, in.server_port = v.dport;
+            first = false;
+        }
+        bool from_client = addr_compare(&v.src, &in.client) == 0 && v.sport == in.client_port;
+        r->fed++;
+        r->done = ndpi_witness_feed(w, &state, &v, from_client);
+    }
+    r->read_ok = skip >= 0 && !first;
+    pcap_close(p);
+    ndpi_witness_finish(w, &state, &in, &r->detail, collect, r);
+    r->freed = state == NULL;
+}
+
+static struct ndpi_witness *witness;
+
+static int suite_init(void)
+{
+    char err[256];
+    witness = ndpi_witness_create(MAP_PATH, err, sizeof err);
+    if (!witness)
+        fprintf(stderr, "witness_ndpi: %s\n", err);
+    return witness ? 0 : 1;
+}
+
+static int suite_cleanup(void)
+{
+    ndpi_witness_destroy(witness);
+    witness = NULL;
+    return 0;
+}
+
+static void run_capture(const char *name, struct run *r)
+{
+    char path[256];
+    snprintf(path, sizeof path, DATA "%s", name);
+    run_capture_with(witness, path, NULL, r);
+    CU_ASSERT_TRUE_FATAL(r->read_ok);
+    CU_ASSERT_TRUE(r->freed);
+}
+
+/* Exactly one piece of nDPI evidence with this service, tunnel and rule. */
+static void assert_one(const struct run *r, const char *service, const char *tunnel,
+                       const char *rule)
+{
+    CU_ASSERT_EQUAL_FATAL(r->n_ev, 1);
+    CU_ASSERT_STRING_EQUAL(r->ev[0].service, service);
+    CU_ASSERT_STRING_EQUAL(r->ev[0].tunnel, tunnel);
+    CU_ASSERT_STRING_EQUAL(r->ev[0].rule, rule);
+    CU_ASSERT_EQUAL(r->ev[0].witness, WITNESS_NDPI);
+    CU_ASSERT_EQUAL(r->ev[0].strength, STRENGTH_NDPI);
+}
+
+static bool is_lower_md5(const char *s)
+{
+    if (strlen(s) != 32)
+        return false;
+    for (; *s; s++)
+        if (!strchr("0123456789abcdef", *s))
+            return false;
+    return true;
+}
+
+/* (1) OpenSSH on 22: ssh by DPI, banners and HASSH into the detail. */
+static void test_ssh_on_22(void)
+{
+    struct run r;
+    run_capture("ssh-22.pcap", &r);
+    assert_one(&r, "ssh", "", "ndpi:SSH");
+    CU_ASSERT_TRUE(r.done); /* nDPI finished after both KEXINITs, before the capture ended */
+    CU_ASSERT_TRUE(r.detail.ssh.seen);
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.server_banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.client_banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
+    CU_ASSERT_TRUE(is_lower_md5(r.detail.ssh.hassh));
+    CU_ASSERT_TRUE(is_lower_md5(r.detail.ssh.hassh_server));
+    CU_ASSERT_STRING_NOT_EQUAL(r.detail.ssh.hassh, r.detail.ssh.hassh_server);
+}
+
+/*
+ * sshd on 2222 and a client that sends its banner only after the server's:
+ * nDPI keeps the server's banner in "client_signature"; the witness must put
+ * each banner and the server's HASSH on the right side.
+ */
+static void test_ssh_sides(void)
+{
+    struct run r;
+    run_capture("ssh-2222.pcap", &r);
+    assert_one(&r, "ssh", "", "ndpi:SSH");
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.server_banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.client_banner, "SSH-2.0-portsleuth_probe_client");
+    CU_ASSERT_TRUE(is_lower_md5(r.detail.ssh.hassh_server));
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh, ""); /* this client sent no KEXINIT */
+}
+
+/* (2) HTTP on port 22 is http, never ssh: nDPI's port guess must not become the service. */
+static void test_http_on_22(void)
+{
+    struct run r;
+    run_capture("http-22.pcap", &r);
+    assert_one(&r, "http", "", "ndpi:HTTP");
+    CU_ASSERT_TRUE(r.detail.http.seen);
+    CU_ASSERT_STRING_EQUAL(r.detail.http.host, "127.0.0.1");
+    CU_ASSERT_STRING_EQUAL(r.detail.http.user_agent, "portsleuth-test/1.0");
+    CU_ASSERT_EQUAL(r.detail.http.status, 200);
+    CU_ASSERT_FALSE(r.detail.ssh.seen);
+}
+
+/* HTTP for Host www.google.com on 22: plain nDPI says "SSH.Google"; the carrier is HTTP. */
+static void test_http_website_on_22(void)
+{
+    struct run r;
+    run_capture("http-google-host-22.pcap", &r);
+    assert_one(&r, "http", "", "ndpi:HTTP.Google");
+    CU_ASSERT_STRING_EQUAL(r.detail.http.host, "www.google.com");
+    CU_ASSERT_STRING_EQUAL(r.detail.http.user_agent, "curl/7.88.1");
+}
+
+/* (3) Random bytes to 22 and 443: nDPI can only guess by port, so no evidence and no detail. */
+static void test_port_guess_is_no_evidence(void)
+{
+    static const char *const captures[] = {"random-22.pcap", "random-443.pcap"};
+    struct flow_detail empty;
+    memset(&empty, 0, sizeof empty);
+    for (size_t i = 0; i < 2; i++) {
+        struct run r;
+        run_capture(captures[i], &r);
+        CU_ASSERT_EQUAL(r.n_ev, 0);
+        CU_ASSERT_FALSE(r.done); /* nDPI never became sure: fed to the end of the capture */
+        CU_ASSERT_EQUAL(memcmp(&r.detail, &empty, sizeof empty), 0);
+    }
+}
+
+/* (4) A DNS query and answer over udp/53 (dig and dnsmasq). */
+static void test_dns_udp_53(void)
+{
+    struct run r;
+    run_capture("dns-53.pcap", &r);
+    assert_one(&r, "domain", "", "ndpi:DNS");
+    CU_ASSERT_TRUE(r.done);
+    CU_ASSERT_EQUAL(r.fed, 2);
+}
+
+/* (7) TLS 1.2 with SNI: the detail gets SNI, JA3/JA3S, ALPN offer and certificate names. */
+static void test_tls_sni(void)
+{
+    struct run r;
+    run_capture("tls-sni-443.pcap", &r);
+    /* curl offered only h2 and http/1.1 by ALPN: HTTP inside TLS. */
+    assert_one(&r, "http", "tls", "ndpi:TLS");
+    CU_ASSERT_TRUE(r.detail.tls.seen);
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.sni, "svc.portsleuth.test");
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.alpn_offered, "h2,http/1.1");
+    CU_ASSERT_TRUE(is_lower_md5(r.detail.tls.ja3));
+    CU_ASSERT_TRUE(is_lower_md5(r.detail.tls.ja3s));
+    CU_ASSERT_TRUE(r.detail.tls.have_cert);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.detail.tls.subject, "CN=svc.portsleuth.test"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.detail.tls.issuer, "O=portsleuth"));
+    CU_ASSERT_FALSE(r.detail.http.seen);
+}
+
+/* What a parser already filled stays; only empty fields are taken from nDPI. */
+static void test_detail_only_fills_empty(void)
+{
+    struct flow_detail pre;
+    memset(&pre, 0, sizeof pre);
+    EV_SET(pre.tls.sni, "from.parser.test");
+    EV_SET(pre.tls.ja3, "0123456789abcdef0123456789abcdef");
+    struct run r;
+    run_capture_with(witness, DATA "tls-sni-443.pcap", &pre, &r);
+    CU_ASSERT_TRUE_FATAL(r.read_ok);
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.sni, "from.parser.test");
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.ja3, "0123456789abcdef0123456789abcdef");
+    CU_ASSERT_TRUE(is_lower_md5(r.detail.tls.ja3s)); /* was empty: filled */
+}
+
+/* HTTPS on 993: nDPI names TLS on that port "IMAPS"; only TLS (with HTTP inside) was seen. */
+static void test_tls_named_by_port(void)
+{
+    struct run r;
+    run_capture("https-993.pcap", &r);
+    assert_one(&r, "http", "tls", "ndpi:IMAPS");
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.sni, "svc.portsleuth.test");
+}
+
+/* Measured blind spot: FTP that only reads the banner is Unknown; with a login it is ftp. */
+static void test_ftp_on_2121(void)
+{
+    struct run r;
+    run_capture("ftp-banner-2121.pcap", &r);
+    CU_ASSERT_EQUAL(r.n_ev, 0);
+    run_capture("ftp-login-2121.pcap", &r);
+    assert_one(&r, "ftp", "", "ndpi:FTP_CONTROL");
+}
+
+/* (5) State is freed by finish whatever happened before; finish with no state is a no-op. */
+static void test_state_freed(void)
+{
+    struct ndpi_witness_flow *state = NULL;
+    struct run r;
+    memset(&r, 0, sizeof r);
+    ndpi_witness_finish(witness, &state, NULL, &r.detail, collect, &r);
+    CU_ASSERT_PTR_NULL(state);
+    CU_ASSERT_EQUAL(r.n_ev, 0);
+    ndpi_witness_finish(witness, NULL, NULL, NULL, collect, &r);
+
+    /* One SYN, then finish early: the state exists, gets freed, says nothing. */
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(DATA "ssh-22.pcap", errbuf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    struct pcap_pkthdr *h;
+    const u_char *frame;
+    CU_ASSERT_EQUAL_FATAL(pcap_next_ex(p, &h, &frame), 1);
+    struct packet_view v;
+    CU_ASSERT_TRUE_FATAL(view_of(frame + 14, h->caplen - 14, 0, &v));
+    CU_ASSERT_FALSE(ndpi_witness_feed(witness, &state, &v, true));
+    CU_ASSERT_PTR_NOT_NULL(state);
+    ndpi_witness_finish(witness, &state, NULL, NULL, collect, &r);
+    CU_ASSERT_PTR_NULL(state);
+    CU_ASSERT_EQUAL(r.n_ev, 0);
+
+    /* The packet budget ends a flow nDPI never becomes sure of. */
+    unsigned fed = 0;
+    bool done = false;
+    while (!done && fed < 2 * PS_NDPI_PACKET_BUDGET) {
+        done = ndpi_witness_feed(witness, &state, &v, true);
+        fed++;
+    }
+    CU_ASSERT_TRUE(done);
+    CU_ASSERT_EQUAL(fed, PS_NDPI_PACKET_BUDGET);
+    CU_ASSERT_TRUE(ndpi_witness_feed(witness, &state, &v, true)); /* stays done */
+    ndpi_witness_finish(witness, &state, NULL, NULL, NULL, NULL);
+    CU_ASSERT_PTR_NULL(state);
+    pcap_close(p);
+    CU_ASSERT_TRUE(ndpi_witness_flow_bytes() >= 688);
+}
+
+/* ---- (6) the map file ---------------------------------------------------------------- */
+
+/* Write text to a temporary map file; path receives its name. */
+static void write_map(const char *text, char path[64])
+{
+    snprintf(path, 64, "/tmp/ps-ndpi-map-XXXXXX");
+    int fd = mkstemp(path);
+    CU_ASSERT_TRUE_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Create a witness from text; NULL on error (err then holds the message). */
+static struct ndpi_witness *witness_from(const char *text, char *err, size_t errlen)
+{
+    char path[64];
+    write_map(text, path);
+    struct ndpi_witness *w = ndpi_witness_create(path, err, errlen);
+    unlink(path);
+    return w;
+}
+
+/* The error names the file and line, and says why. */
+static void assert_map_error(const char *text, const char *line_tag, const char *why)
+{
+    char err[256] = "";
+    CU_ASSERT_PTR_NULL(witness_from(text, err, sizeof err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "/tmp/ps-ndpi-map-"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, line_tag));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, why));
+}
+
+static void test_map_errors(void)
+{
+    assert_map_error("# comment\n\nSSH,ssh\nNoSuchProto,x\n", ":4: ", "not an nDPI protocol");
+    assert_map_error("SSH\n", ":1: ", "got 1 field");
+    assert_map_error("SSH,ssh,tls,extra\n", ":1: ", "got 4 fields");
+    assert_map_error("  # indented comment\nSSH,ssh,ipsec\n", ":2: ", "tunnel");
+    assert_map_error("SSH,ssh\nSSH,ssh2\n", ":2: ", "mapped twice");
+    assert_map_error("SSH,has space\n", ":1: ", "bad service name");
+    assert_map_error("DNS/sctp,domain\n", ":1: ", "/tcp or /udp");
+    assert_map_error("ssh,ssh\n", ":1: ", "not an nDPI protocol"); /* names are exact */
+    char longline[PS_NDPI_MAP_MAX_LINE + 40];
+    memset(longline, 'a', sizeof longline - 2);
+    longline[sizeof longline - 2] = '\n';
+    longline[sizeof longline - 1] = '\0';
+    char text[sizeof longline + 16];
+    snprintf(text, sizeof text, "SSH,ssh\n%s", longline);
+    assert_map_error(text, ":2: ", "longer than");
+    char err[256] = "";
+    CU_ASSERT_PTR_NULL(ndpi_witness_create("/nonexistent/ndpi-map.csv", err, sizeof err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/ndpi-map.csv"));
+}
+
+/* Transport rows win over plain ones; unmapped names are lowercased; spaces and CRLF are fine. */
+static void test_map_rows(void)
+{
+    char err[256] = "";
+    struct ndpi_witness *w =
+        witness_from(" DNS , plain-dns \r\nDNS/tcp,tcp-dns\n", err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct run r;
+    run_capture_with(w, DATA "dns-53.pcap", NULL, &r);
+    assert_one(&r, "plain-dns", "", "ndpi:DNS");
+    ndpi_witness_destroy(w);
+
+    w = witness_from("DNS,plain-dns\nDNS/udp,udp-dns\n", err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    run_capture_with(w, DATA "dns-53.pcap", NULL, &r);
+    assert_one(&r, "udp-dns", "", "ndpi:DNS");
+    ndpi_witness_destroy(w);
+
+    w = witness_from("# nothing mapped\n", err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    run_capture_with(w, DATA "dns-53.pcap", NULL, &r);
+    assert_one(&r, "dns", "", "ndpi:DNS");
+    run_capture_with(w, DATA "ftp-login-2121.pcap", NULL, &r);
+    assert_one(&r, "ftp_control", "", "ndpi:FTP_CONTROL");
+    ndpi_witness_destroy(w);
+}
+
+/* The shipped map loads and names the services the inventory expects. */
+static void test_shipped_map(void)
+{
+    struct run r;
+    run_capture("ftp-login-2121.pcap", &r);
+    assert_one(&r, "ftp", "", "ndpi:FTP_CONTROL");
+    FILE *f = fopen(MAP_PATH, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    char line[PS_NDPI_MAP_MAX_LINE + 2];
+    int rows = 0;
+    bool imaps = false, smb = false;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        rows++;
+        imaps |= strcmp(line, "IMAPS,imap,tls\n") == 0;
+        smb |= strcmp(line, "SMBv23,microsoft-ds\n") == 0;
+    }
+    fclose(f);
+    CU_ASSERT_TRUE(rows > 100);
+    CU_ASSERT_TRUE(imaps);
+    CU_ASSERT_TRUE(smb);
+}
+
+/* ---- one module per thread ----------------------------------------------------------- */
+
+struct thread_job {
+    const char *capture;
+    struct run r;
+    bool created;
+};
+
+static void *thread_main(void *arg)
+{
+    struct thread_job *job = arg;
+    char err[256];
+    struct ndpi_witness *w = ndpi_witness_create(MAP_PATH, err, sizeof err);
+    job->created = w != NULL;
+    if (w) {
+        for (int i = 0; i < 20; i++)
+            run_capture_with(w, job->capture, NULL, &job->r);
+        ndpi_witness_destroy(w);
+    }
+    return NULL;
+}
+
+static void test_two_threads(void)
+{
+    struct thread_job jobs[2] = {{.capture = DATA "ssh-22.pcap"}, {.capture = DATA "http-22.pcap"}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, thread_main, &jobs[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    CU_ASSERT_TRUE(jobs[0].created && jobs[1].created);
+    assert_one(&jobs[0].r, "ssh", "", "ndpi:SSH");
+    assert_one(&jobs[1].r, "http", "", "ndpi:HTTP");
+}
+
+void suite_witness_ndpi(void)
+{
+    UNIT_SUITE("witness_ndpi", suite_init, suite_cleanup, {"ssh on 22", test_ssh_on_22},
+               {"ssh banners by side", test_ssh_sides}, {"http on 22", test_http_on_22},
+               {"http website on 22", test_http_website_on_22},
+               {"port guess is no evidence", test_port_guess_is_no_evidence},
+               {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni},
+               {"detail only fills empty", test_detail_only_fills_empty},
+               {"tls named by port", test_tls_named_by_port}, {"ftp on 2121", test_ftp_on_2121},
+               {"state freed", test_state_freed}, {"map errors", test_map_errors},
+               {"map rows", test_map_rows}, {"shipped map", test_shipped_map},
+               {"two threads", test_two_threads});
+}
