@@ -35,17 +35,26 @@
  *    client asked for nothing but HTTP inside. So "TLS.Google" fetched by a
  *    browser is http/tls; TLS offering no ALPN, or also offering other
  *    protocols, stays ssl;
+ *  - a row whose service is "-" names a heuristic nDPI applies without proof
+ *    (Skype_Teams: any small UDP exchange, SNMP on udp/53 included): that name
+ *    is never the service; under a master the master's row counts, alone it
+ *    says nothing;
  *  - a name the map does not list is reported as its lowercased name.
  *
- * Blind spots of nDPI 4.2 measured on this machine (captures made on a
- * loopback in a network namespace), which the signature witness must cover:
+ * Blind spots of nDPI 4.2 measured on this machine (real servers and clients
+ * on the loopback of a private network namespace, with the guesses off),
+ * which the signature witness must cover:
  *  - FTP: a session that only reads the 220 banner and QUITs is Unknown on 21
  *    and on 2121; with USER/PASS it is FTP_CONTROL on both;
- *  - random bytes to 22 or 443 are "SSH"/"TLS" by port only (no evidence here);
+ *  - DNS (dnsmasq, dig) on port 5300 is Unknown over UDP and over TCP; on 53
+ *    it is DNS over both;
+ *  - SNMP (snmpd, snmpget) on udp/53 is "Skype_Teams" at DPI confidence (so
+ *    Skype_Teams maps to "-"); on 161 it is SNMP;
+ *  - random bytes to 22 or 443 are "SSH"/"TLS" by port only (no evidence);
  *  - HTTPS on 993 is labelled IMAPS (handled above);
- *  - the nDPI notes (/work/shared/notes/ndpi-4.2.md) add: DNS only on
- *    53/5353/5355, NTP only on 123, SNMP on udp/53 labelled Skype_Teams,
- *    Redis on 443 labelled TLS by port; nDPI does no general TCP reassembly.
+ *  - with the guesses on, Redis (redis-server, redis-cli) on 443 is "TLS" by
+ *    port; with them off it is Redis by DPI, as on 6379;
+ *  - the nDPI notes add NTP only on 123; nDPI does no general TCP reassembly.
  *
  * Threads: nothing here is global except one mutex around module creation and
  * destruction, because nDPI 4.2 does not allow modules to be set up from
@@ -199,11 +208,11 @@ static bool map_line_parse(struct ndpi_witness *w, char *line, char *why, size_t
         set_error(why, whylen, "'%s' is not an nDPI protocol name", name);
         return false;
     }
-    if (!is_service_name(service)) {
+    if (strcmp(service, "-") != 0 && !is_service_name(service)) {
         set_error(why, whylen, "bad service name '%s'", service);
         return false;
     }
-    if (*tunnel && strcmp(tunnel, "tls") != 0) {
+    if (*tunnel && (strcmp(tunnel, "tls") != 0 || strcmp(service, "-") == 0)) {
         set_error(why, whylen, "tunnel must be empty or tls, not '%s'", tunnel);
         return false;
     }
@@ -427,14 +436,26 @@ static bool is_tls_row(const struct ndpi_witness *w, uint16_t id, uint8_t transp
     return r && r == row_of(w, NDPI_PROTOCOL_TLS, transport);
 }
 
-/* The part of a label that names the service (see the header comment). */
+/* A "-" row: nDPI's name for a heuristic, never the service. */
+static bool never_service(const struct ndpi_witness *w, uint16_t id, uint8_t transport)
+{
+    const struct map_row *r = row_of(w, id, transport);
+    return r && strcmp(r->service, "-") == 0;
+}
+
+/* The part of a label that names the service (see the header comment); 0 for none. */
 static uint16_t service_part(const struct ndpi_witness *w, ndpi_protocol p, uint8_t transport)
 {
-    if (p.app_protocol == NDPI_PROTOCOL_UNKNOWN)
-        return p.master_protocol;
-    if (p.master_protocol == NDPI_PROTOCOL_UNKNOWN || p.master_protocol == p.app_protocol)
-        return p.app_protocol;
-    return row_of(w, p.app_protocol, transport) ? p.app_protocol : p.master_protocol;
+    uint16_t app = p.app_protocol, master = p.master_protocol;
+    if (never_service(w, master, transport))
+        master = NDPI_PROTOCOL_UNKNOWN;
+    if (never_service(w, app, transport))
+        app = NDPI_PROTOCOL_UNKNOWN;
+    if (app == NDPI_PROTOCOL_UNKNOWN)
+        return master;
+    if (master == NDPI_PROTOCOL_UNKNOWN || master == app)
+        return app;
+    return row_of(w, app, transport) ? app : master;
 }
 
 /* nDPI filled the TLS union member only for labels built on its TLS dissector. */

@@ -134,6 +134,7 @@ static void run_capture_with(struct ndpi_witness *w, const char *path, struct fl
 }
 
 static struct ndpi_witness *witness;
+static struct ndpi_witness *witness_from(const char *text, char *err, size_t errlen);
 
 static int suite_init(void)
 {
@@ -313,6 +314,42 @@ static void test_ftp_on_2121(void)
     assert_one(&r, "ftp", "", "ndpi:FTP_CONTROL");
 }
 
+/* Redis (redis-cli PING) on 443: with nDPI's port guess on this was "TLS". */
+static void test_redis_on_443(void)
+{
+    struct run r;
+    run_capture("redis-443.pcap", &r);
+    assert_one(&r, "redis", "", "ndpi:Redis");
+}
+
+/*
+ * snmpget against snmpd on udp/161 is snmp; on udp/53 nDPI 4.2 calls the same
+ * exchange "Skype_Teams" at DPI confidence, which the map marks "-": no evidence.
+ */
+static void test_snmp_heuristic(void)
+{
+    struct run r;
+    run_capture("snmp-161.pcap", &r);
+    assert_one(&r, "snmp", "", "ndpi:SNMP");
+    run_capture("snmp-53.pcap", &r);
+    CU_ASSERT_EQUAL(r.n_ev, 0);
+
+    char err[256] = "";
+    struct ndpi_witness *w = witness_from("# Skype_Teams not marked\n", err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    run_capture_with(w, DATA "snmp-53.pcap", NULL, &r);
+    assert_one(&r, "skype_teams", "", "ndpi:Skype_Teams");
+    ndpi_witness_destroy(w);
+}
+
+/* Measured blind spot: DNS on a port other than 53/5353/5355 is Unknown. */
+static void test_dns_on_5300(void)
+{
+    struct run r;
+    run_capture("dns-5300.pcap", &r);
+    CU_ASSERT_EQUAL(r.n_ev, 0);
+}
+
 /* (5) State is freed by finish whatever happened before; finish with no state is a no-op. */
 static void test_state_freed(void)
 {
@@ -398,6 +435,7 @@ static void test_map_errors(void)
     assert_map_error("SSH,has space\n", ":1: ", "bad service name");
     assert_map_error("DNS/sctp,domain\n", ":1: ", "/tcp or /udp");
     assert_map_error("ssh,ssh\n", ":1: ", "not an nDPI protocol"); /* names are exact */
+    assert_map_error("Skype_Teams,-,tls\n", ":1: ", "tunnel");
     char longline[PS_NDPI_MAP_MAX_LINE + 40];
     memset(longline, 'a', sizeof longline - 2);
     longline[sizeof longline - 2] = '\n';
@@ -505,7 +543,8 @@ void suite_witness_ndpi(void)
                {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni},
                {"detail only fills empty", test_detail_only_fills_empty},
                {"tls named by port", test_tls_named_by_port}, {"ftp on 2121", test_ftp_on_2121},
-               {"state freed", test_state_freed}, {"map errors", test_map_errors},
-               {"map rows", test_map_rows}, {"shipped map", test_shipped_map},
-               {"two threads", test_two_threads});
+               {"redis on 443", test_redis_on_443}, {"snmp heuristic", test_snmp_heuristic},
+               {"dns on 5300", test_dns_on_5300}, {"state freed", test_state_freed},
+               {"map errors", test_map_errors}, {"map rows", test_map_rows},
+               {"shipped map", test_shipped_map}, {"two threads", test_two_threads});
 }
