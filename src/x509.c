@@ -120,10 +120,17 @@ static const char *attribute_name(const struct wire *oid)
     }
 }
 
+/* Marks a raw byte (not a code point) passed from next_codepoint to put_codepoint. */
+#define RAW_BYTE 0x80000000u
+
 /* One code point of an attribute value, RFC 4514 escaped. */
 static bool put_codepoint(struct textbuf *t, uint32_t cp, bool first, bool last)
 {
     static const char hex[] = "0123456789ABCDEF";
+    if (cp & RAW_BYTE) { /* a byte that is not text: its value as a hex pair */
+        char esc[3] = {'\\', hex[cp >> 4 & 15], hex[cp & 15]};
+        return textbuf_put(t, esc, 3);
+    }
     if (cp < 0x80) {
         char c = (char)cp;
         if (cp < 0x20 || cp == 0x7f) {
@@ -158,27 +165,28 @@ static bool put_codepoint(struct textbuf *t, uint32_t cp, bool first, bool last)
     return textbuf_put(t, u, n);
 }
 
-/* The next code point of a string value in its ASN.1 encoding; 0x110000 for a bad byte. */
+/*
+ * The next code point of a string value in its ASN.1 encoding; a byte that is
+ * not text in that encoding comes back as RAW_BYTE | byte.
+ */
 static uint32_t next_codepoint(uint8_t tag, struct wire *v)
 {
-    if (tag == DER_BMP_STRING)
-        return v->left >= 2 ? wire_u16(v) : (wire_be(v, v->left), 0x110000u);
-    if (tag == DER_UNIVERSAL_STRING)
-        return v->left >= 4 ? wire_u32(v) : (wire_be(v, v->left), 0x110000u);
-    uint8_t b = v->p[0];
-    if (b < 0x80 || tag != DER_UTF8_STRING) {
-        wire_u8(v);
-        return b < 0x80 ? b : 0x110000u;
+    if (tag == DER_BMP_STRING && v->left >= 2)
+        return wire_u16(v);
+    if (tag == DER_UNIVERSAL_STRING && v->left >= 4) {
+        uint32_t cp = wire_u32(v);
+        return cp > 0x10ffff ? 0x110000u : cp; /* not Unicode: printed as U+FFFD */
     }
-    size_t n = detail_utf8_sequence(v->p, v->left);
-    if (!n) {
-        wire_u8(v);
-        return 0x110000u;
-    }
+    uint8_t b = wire_u8(v);
+    if (b < 0x80 || tag != DER_UTF8_STRING)
+        return b < 0x80 && tag != DER_BMP_STRING && tag != DER_UNIVERSAL_STRING ? b : RAW_BYTE | b;
+    size_t n = detail_utf8_sequence(v->p - 1, v->left + 1);
+    if (!n)
+        return RAW_BYTE | b;
     uint32_t cp = b & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-    for (size_t i = 1; i < n; i++)
+    for (size_t i = 0; i + 1 < n; i++)
         cp = cp << 6 | (v->p[i] & 0x3f);
-    wire_sub(v, n);
+    wire_sub(v, n - 1);
     return cp;
 }
 

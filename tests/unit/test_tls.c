@@ -474,6 +474,95 @@ static void test_x509_long_name(void)
     CU_ASSERT(d.self_signed);
 }
 
+/* DER tag-length-value into out (lengths up to 65535); returns its size. */
+static size_t tlv(uint8_t *out, uint8_t tag, const void *body, size_t n)
+{
+    size_t h = 0;
+    out[h++] = tag;
+    if (n < 0x80) {
+        out[h++] = (uint8_t)n;
+    } else {
+        out[h++] = 0x82;
+        out[h++] = (uint8_t)(n >> 8);
+        out[h++] = (uint8_t)n;
+    }
+    memmove(out + h, body, n);
+    return h + n;
+}
+
+/* A Name of one RDN holding a CN of the given string type. */
+static size_t cn_name(uint8_t *out, uint8_t type, const void *value, size_t n)
+{
+    uint8_t atv[128], set[160], tmp[128];
+    size_t k = tlv(atv, 0x06, "\x55\x04\x03", 3);
+    k += tlv(atv + k, type, value, n);
+    size_t a = tlv(tmp, 0x30, atv, k);
+    size_t sn = tlv(set, 0x31, tmp, a);
+    return tlv(out, 0x30, set, sn);
+}
+
+/* A certificate with the given names and validity, and nothing after them that we read. */
+static size_t make_cert(uint8_t *out, const uint8_t *issuer, size_t in, const uint8_t *subject,
+                        size_t sn, const char *not_before, uint8_t nb_tag, const char *not_after,
+                        uint8_t na_tag)
+{
+    uint8_t tbs[1024], validity[128];
+    size_t v = tlv(validity, nb_tag, not_before, strlen(not_before));
+    v += tlv(validity + v, na_tag, not_after, strlen(not_after));
+    size_t k = tlv(tbs, 0x02, "\x01", 1);
+    k += tlv(tbs + k, 0x30, "", 0);
+    memcpy(tbs + k, issuer, in);
+    k += in;
+    k += tlv(tbs + k, 0x30, validity, v);
+    memcpy(tbs + k, subject, sn);
+    k += sn;
+    uint8_t seq[1100];
+    size_t t = tlv(seq, 0x30, tbs, k);
+    return tlv(out, 0x30, seq, t);
+}
+
+static void test_x509_strings_and_times(void)
+{
+    uint8_t issuer[200], subject[200], der[1200];
+    /* BMPString "e-acute euro" and UniversalString "G-clef" (outside the BMP). */
+    static const uint8_t bmp[] = {0x00, 0xe9, 0x20, 0xac};
+    static const uint8_t ucs4[] = {0x00, 0x01, 0xd1, 0x1e};
+    size_t in = cn_name(issuer, 0x1e, bmp, sizeof bmp);
+    size_t sn = cn_name(subject, 0x1c, ucs4, sizeof ucs4);
+    struct tls_detail d;
+
+    memset(&d, 0, sizeof d);
+    size_t n =
+        make_cert(der, issuer, in, subject, sn, "991231235959Z", 0x17, "20500101000000.5Z", 0x18);
+    CU_ASSERT(x509_read(der, n, &d));
+    CU_ASSERT_STRING_EQUAL(d.issuer, "CN=\xc3\xa9\xe2\x82\xac");
+    CU_ASSERT_STRING_EQUAL(d.subject, "CN=\xf0\x9d\x84\x9e");
+    CU_ASSERT(!d.self_signed);
+    CU_ASSERT_STRING_EQUAL(d.not_before, "1999-12-31T23:59:59Z"); /* YY >= 50: 19YY */
+    CU_ASSERT_STRING_EQUAL(d.not_after, "2050-01-01T00:00:00Z");
+
+    /* Times that are not DER (an offset, a bad month, letters) are left empty. */
+    memset(&d, 0, sizeof d);
+    n = make_cert(der, issuer, in, issuer, in, "4912310000+0100", 0x17, "20501301000000Z", 0x18);
+    CU_ASSERT(x509_read(der, n, &d));
+    CU_ASSERT_STRING_EQUAL(d.not_before, "");
+    CU_ASSERT_STRING_EQUAL(d.not_after, "");
+    CU_ASSERT(d.self_signed);
+    memset(&d, 0, sizeof d);
+    n = make_cert(der, issuer, in, issuer, in, "4912310000Z", 0x17, "2O500101000000Z", 0x18);
+    CU_ASSERT(x509_read(der, n, &d));
+    CU_ASSERT_STRING_EQUAL(d.not_before, "2049-12-31T00:00:00Z"); /* no seconds: tolerated */
+    CU_ASSERT_STRING_EQUAL(d.not_after, "");
+
+    /* Control bytes and broken UTF-8 in a UTF8String become RFC 4514 hex pairs. */
+    static const uint8_t bad[] = {'a', 0x0a, 0xc3, 'b', 0xed, 0xa0, 0x80};
+    sn = cn_name(subject, 0x0c, bad, sizeof bad);
+    memset(&d, 0, sizeof d);
+    n = make_cert(der, issuer, in, subject, sn, "991231235959Z", 0x17, "991231235959Z", 0x17);
+    CU_ASSERT(x509_read(der, n, &d));
+    CU_ASSERT_STRING_EQUAL(d.subject, "CN=a\\0A\\C3b\\ED\\A0\\80");
+}
+
 void suite_tls(void)
 {
     UNIT_SUITE("tls", NULL, NULL, {"TLS 1.2 self-signed", test_tls12_self_signed},
@@ -486,5 +575,6 @@ void suite_tls(void)
                {"messages spanning records", test_messages_spanning_records},
                {"malformed lengths", test_malformed_lengths},
                {"JA3 without GREASE", test_ja3_without_grease}, {"not TLS", test_not_tls},
-               {"x509 escaping", test_x509_escaping}, {"x509 long name", test_x509_long_name});
+               {"x509 escaping", test_x509_escaping}, {"x509 long name", test_x509_long_name},
+               {"x509 string types and times", test_x509_strings_and_times});
 }
