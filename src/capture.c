@@ -93,11 +93,11 @@ static void progress_show(struct progress *pr, uint64_t file_pos, uint64_t frame
     double rate = (double)(frames - pr->last_frames) / dt;
     double done_mb = (double)(pr->done_bytes + file_pos) / 1e6;
     if (pr->total_bytes)
-        fprintf(stderr, "\r\033[Kportsleuth: %.1f of %.1f MB, %.0f packets/s, %llu frames",
-                done_mb, (double)pr->total_bytes / 1e6, rate, (unsigned long long)frames);
+        fprintf(stderr, "\r\033[Kportsleuth: %.1f of %.1f MB, %.0f packets/s, %llu frames", done_mb,
+                (double)pr->total_bytes / 1e6, rate, (unsigned long long)frames);
     else
-        fprintf(stderr, "\r\033[Kportsleuth: %.1f MB, %.0f packets/s, %llu frames", done_mb,
-                rate, (unsigned long long)frames);
+        fprintf(stderr, "\r\033[Kportsleuth: %.1f MB, %.0f packets/s, %llu frames", done_mb, rate,
+                (unsigned long long)frames);
     pr->last_s = now;
     pr->last_frames = frames;
     pr->shown = true;
@@ -255,9 +255,9 @@ static pcap_t *open_input(const char *path, const char *name, struct progress *p
     struct stat st;
     bool empty = !is_stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
     char errbuf[PCAP_ERRBUF_SIZE] = "";
-    pcap_t *p = empty ? NULL
-                      : pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO,
-                                                                 errbuf);
+    pcap_t *p =
+        empty ? NULL
+              : pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!p) {
         fclose(f);
         progress_clear(pr);
@@ -285,8 +285,8 @@ static void report_cut(struct reader *r, pcap_t *p, const char *name, uint64_t f
                 "portsleuth: warning: %s: capture cut off at byte %ld after %llu packets (%s)\n",
                 name, pos, (unsigned long long)frames, pcap_geterr(p));
     else
-        fprintf(stderr, "portsleuth: warning: %s: capture cut off after %llu packets (%s)\n",
-                name, (unsigned long long)frames, pcap_geterr(p));
+        fprintf(stderr, "portsleuth: warning: %s: capture cut off after %llu packets (%s)\n", name,
+                (unsigned long long)frames, pcap_geterr(p));
     r->stats->inputs_truncated++;
 }
 
@@ -432,8 +432,7 @@ static void report_activate_error(pcap_t *p, const char *iface, int rc)
                 iface);
         break;
     case PCAP_ERROR_IFACE_NOT_UP:
-        fprintf(stderr, "portsleuth: interface '%s' is down (ip link set %s up)\n", iface,
-                iface);
+        fprintf(stderr, "portsleuth: interface '%s' is down (ip link set %s up)\n", iface, iface);
         break;
     default: {
         const char *msg = pcap_geterr(p);

@@ -250,8 +250,7 @@ static enum decode_result decode_sll2(struct decode_walk *w, struct span s)
     return decode_ethertype(w, proto, span_from(s, SLL2_HEADER_LEN));
 }
 
-static enum decode_result decode_bsd_family(struct decode_walk *w, uint32_t family,
-                                            struct span s)
+static enum decode_result decode_bsd_family(struct decode_walk *w, uint32_t family, struct span s)
 {
     switch (family) {
     case BSD_AF_INET:
@@ -274,8 +273,8 @@ static enum decode_result decode_null(struct decode_walk *w, struct span s)
 {
     if (s.len < NULL_HEADER_LEN)
         return decode_fail(w, DECODE_EV_NULL_TRUNCATED);
-    uint32_t family = (uint32_t)s.p[0] | (uint32_t)s.p[1] << 8 | (uint32_t)s.p[2] << 16 |
-                      (uint32_t)s.p[3] << 24;
+    uint32_t family =
+        (uint32_t)s.p[0] | (uint32_t)s.p[1] << 8 | (uint32_t)s.p[2] << 16 | (uint32_t)s.p[3] << 24;
     if (family > 0xffffu)
         family = rd32(s.p);
     return decode_bsd_family(w, family, span_from(s, NULL_HEADER_LEN));

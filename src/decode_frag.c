@@ -124,8 +124,7 @@ static void evict_oldest(struct decode_walk *w, struct frag_pool *pool,
     }
 }
 
-static bool same_datagram(const struct frag_datagram *dg, const struct frag_piece *f,
-                          unsigned alen)
+static bool same_datagram(const struct frag_datagram *dg, const struct frag_piece *f, unsigned alen)
 {
     return dg->used && dg->family == f->family && dg->id == f->id && dg->proto == f->proto &&
            memcmp(dg->src, f->src, alen) == 0 && memcmp(dg->dst, f->dst, alen) == 0;

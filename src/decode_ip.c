@@ -199,8 +199,8 @@ static enum decode_result decode_ipv6(struct decode_walk *w, struct span s)
     uint8_t next = s.p[6];
     struct span rest = span_from(s, IPV6_HEADER_LEN);
     for (unsigned count = 0;; count++) {
-        if (next != IP6_HOPOPTS && next != IP6_ROUTING && next != IP6_DSTOPTS &&
-            next != IP6_AH && next != IP6_FRAGMENT)
+        if (next != IP6_HOPOPTS && next != IP6_ROUTING && next != IP6_DSTOPTS && next != IP6_AH &&
+            next != IP6_FRAGMENT)
             break;
         if (count == PS_MAX_IPV6_EXT_HEADERS)
             return decode_fail(w, DECODE_EV_IPV6_TOO_MANY_EXT);

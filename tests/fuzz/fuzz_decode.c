@@ -18,8 +18,8 @@
 #include "decode.h"
 
 static const int linktypes[] = {
-    DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP, DLT_RAW,
-    101,        DLT_IPV4,      DLT_IPV6,       DLT_EN10MB, DLT_RAW, DLT_EN10MB,
+    DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL,   DLT_LOOP, DLT_RAW,
+    101,        DLT_IPV4,      DLT_IPV6,       DLT_EN10MB, DLT_RAW,  DLT_EN10MB,
     DLT_RAW,    DLT_EN10MB,    DLT_LINUX_SLL2, 9999,
 };
 

@@ -2,12 +2,14 @@
 # make-captures.sh - rebuild the real captures under tests/data/decode/ (root needed).
 #
 # Two network namespaces joined by a veth pair carry tiny real conversations
-# (traffic.py), plain and through VLAN, QinQ, GRE, gretap, ip6gre, VXLAN,
-# IP-in-IP, 6in4 and IPv4-in-IPv6 tunnels, plus fragmented UDP. tcpdump
-# records them on the veth (Ethernet), on "any" (Linux cooked v1 and v2) and
-# on the tunnel devices themselves (raw IP). Only private addresses inside
-# the namespaces are used. Crafted variants (MPLS, PPPoE, BSD loopback, ...)
-# are derived from these by craft.py.
+# (traffic.py: a banner answered by a line): TCP over IPv4 and IPv6, plain and
+# through a VXLAN tunnel, and one UDP datagram large enough to be fragmented
+# (IPv4 and IPv6). tcpdump records them on the veth (Ethernet), on "any"
+# (Linux cooked v2, and v1 with -y LINUX_SLL) and with nanosecond timestamps;
+# editcap turns two of them into pcapng. Only private addresses inside the
+# namespaces are used. This container's kernel has no vlan, gre, ipip, sit or
+# ip6tnl modules, so craft.py wraps the real packets in those headers (and in
+# MPLS, PPPoE, BSD loopback and raw IP framing) instead.
 set -eu
 cd "$(dirname "$0")"
 A=psdA B=psdB
