@@ -100,9 +100,10 @@ struct ndpi_witness {
 /*
  * Which side filled the SSH fields nDPI keeps. nDPI 4.2 stores the first
  * banner it sees in client_signature and the second in server_signature,
- * whoever sent them, and picks the HASSH slot by its own idea of direction
- * (address order); so each field is attributed here to the side whose packet
- * filled it.
+ * whoever sent them. Its HASSH slots were right in every capture measured
+ * (client address above and below the server's), but they rest on nDPI's own
+ * idea of direction; so every field, banner or HASSH, is attributed here to
+ * the side whose packet filled it, which the caller knows for certain.
  */
 enum ssh_field { SSH_FIRST_BANNER, SSH_SECOND_BANNER, SSH_HASSH_A, SSH_HASSH_B, SSH_FIELDS };
 

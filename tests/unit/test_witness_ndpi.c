@@ -25,6 +25,12 @@
 #define DATA "tests/data/ndpi/"
 #define MAX_EV 4
 
+/* Fingerprints of these captures as Wireshark 4.0 (tshark) computes them, independently of nDPI. */
+#define HASSH_OPENSSH_CLIENT "472b5de333ad665af5cbf10ff892c4df"
+#define HASSH_OPENSSH_SERVER "425d29fe50d8e4f5e37efb6e24bcf660"
+#define JA3_CURL "87b9bfc7da97115ed2276737b09f8d74"
+#define JA3S_OPENSSL "a548c224ffe85e7076d7897c27f6758c"
+
 struct run {
     struct evidence ev[MAX_EV];
     int n_ev;
@@ -173,16 +179,6 @@ static void assert_one(const struct run *r, const char *service, const char *tun
     CU_ASSERT_EQUAL(r->ev[0].strength, STRENGTH_NDPI);
 }
 
-static bool is_lower_md5(const char *s)
-{
-    if (strlen(s) != 32)
-        return false;
-    for (; *s; s++)
-        if (!strchr("0123456789abcdef", *s))
-            return false;
-    return true;
-}
-
 /* (1) OpenSSH on 22: ssh by DPI, banners and HASSH into the detail. */
 static void test_ssh_on_22(void)
 {
@@ -193,9 +189,8 @@ static void test_ssh_on_22(void)
     CU_ASSERT_TRUE(r.detail.ssh.seen);
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.server_banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.client_banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
-    CU_ASSERT_TRUE(is_lower_md5(r.detail.ssh.hassh));
-    CU_ASSERT_TRUE(is_lower_md5(r.detail.ssh.hassh_server));
-    CU_ASSERT_STRING_NOT_EQUAL(r.detail.ssh.hassh, r.detail.ssh.hassh_server);
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh, HASSH_OPENSSH_CLIENT);
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh_server, HASSH_OPENSSH_SERVER);
 }
 
 /*
@@ -210,8 +205,22 @@ static void test_ssh_sides(void)
     assert_one(&r, "ssh", "", "ndpi:SSH");
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.server_banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.client_banner, "SSH-2.0-portsleuth_probe_client");
-    CU_ASSERT_TRUE(is_lower_md5(r.detail.ssh.hassh_server));
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh_server, HASSH_OPENSSH_SERVER);
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh, ""); /* this client sent no KEXINIT */
+}
+
+/* The HASSH pair lands on the same sides whichever address is the lower. */
+static void test_ssh_address_order(void)
+{
+    static const char *const captures[] = {"ssh-client-above-server.pcap",
+                                           "ssh-client-below-server.pcap"};
+    for (size_t i = 0; i < 2; i++) {
+        struct run r;
+        run_capture(captures[i], &r);
+        assert_one(&r, "ssh", "", "ndpi:SSH");
+        CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh, HASSH_OPENSSH_CLIENT);
+        CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh_server, HASSH_OPENSSH_SERVER);
+    }
 }
 
 /* (2) HTTP on port 22 is http, never ssh: nDPI's port guess must not become the service. */
@@ -272,8 +281,8 @@ static void test_tls_sni(void)
     CU_ASSERT_TRUE(r.detail.tls.seen);
     CU_ASSERT_STRING_EQUAL(r.detail.tls.sni, "svc.portsleuth.test");
     CU_ASSERT_STRING_EQUAL(r.detail.tls.alpn_offered, "h2,http/1.1");
-    CU_ASSERT_TRUE(is_lower_md5(r.detail.tls.ja3));
-    CU_ASSERT_TRUE(is_lower_md5(r.detail.tls.ja3s));
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.ja3, JA3_CURL);
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.ja3s, JA3S_OPENSSL);
     CU_ASSERT_TRUE(r.detail.tls.have_cert);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.detail.tls.subject, "CN=svc.portsleuth.test"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.detail.tls.issuer, "O=portsleuth"));
@@ -292,7 +301,7 @@ static void test_detail_only_fills_empty(void)
     CU_ASSERT_TRUE_FATAL(r.read_ok);
     CU_ASSERT_STRING_EQUAL(r.detail.tls.sni, "from.parser.test");
     CU_ASSERT_STRING_EQUAL(r.detail.tls.ja3, "0123456789abcdef0123456789abcdef");
-    CU_ASSERT_TRUE(is_lower_md5(r.detail.tls.ja3s)); /* was empty: filled */
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.ja3s, JA3S_OPENSSL); /* was empty: filled */
 }
 
 /* HTTPS on 993: nDPI names TLS on that port "IMAPS"; only TLS (with HTTP inside) was seen. */
@@ -537,7 +546,8 @@ static void test_two_threads(void)
 void suite_witness_ndpi(void)
 {
     UNIT_SUITE("witness_ndpi", suite_init, suite_cleanup, {"ssh on 22", test_ssh_on_22},
-               {"ssh banners by side", test_ssh_sides}, {"http on 22", test_http_on_22},
+               {"ssh banners by side", test_ssh_sides},
+               {"ssh address order", test_ssh_address_order}, {"http on 22", test_http_on_22},
                {"http website on 22", test_http_website_on_22},
                {"port guess is no evidence", test_port_guess_is_no_evidence},
                {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni},
