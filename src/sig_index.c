@@ -32,6 +32,10 @@ struct rx {
     int depth;
     bool prefix_open; /* still collecting the literal prefix */
     struct sig *g;
+    uint8_t run[PS_SIG_RUN_MAX]; /* the literal run being read at the top level */
+    unsigned run_len;
+    bool run_caseless;
+    bool run_dead; /* a top-level alternation: no run is required */
 };
 
 static void set_add(byteset s, unsigned c)
@@ -440,6 +444,48 @@ static bool item(struct rx *rx, byteset out, int *literal, bool *zero_width)
     return nullable;
 }
 
+/* The current top-level literal run ends; keep it if it is the longest. */
+static void run_end(struct rx *rx)
+{
+    struct sig *g = rx->g;
+    if (!rx->run_dead && rx->run_len > g->run_len) {
+        memcpy(g->run, rx->run, rx->run_len);
+        g->run_len = (uint8_t)rx->run_len;
+        g->run_caseless = rx->run_caseless;
+    }
+    rx->run_len = 0;
+    rx->run_caseless = false;
+}
+
+static void run_add(struct rx *rx, unsigned c)
+{
+    if (rx->run_len < PS_SIG_RUN_MAX) /* any part of a required run is required too */
+        rx->run[rx->run_len++] = (uint8_t)c;
+    if (rx->caseless && isalpha((int)c))
+        rx->run_caseless = true;
+}
+
+/* What one top-level item does to the literal prefix and the literal run. */
+static void top_level_literal(struct rx *rx, int literal, bool zero_width)
+{
+    if (rx->prefix_open && !zero_width) {
+        if (literal >= 0)
+            prefix_add(rx, (unsigned)literal);
+        else if (literal <= -2)
+            prefix_add(rx, (unsigned)(-2 - literal)), rx->prefix_open = false;
+        else
+            rx->prefix_open = false;
+    }
+    if (zero_width || literal == -1) {
+        run_end(rx);
+    } else if (literal >= 0) {
+        run_add(rx, (unsigned)literal);
+    } else {
+        run_add(rx, (unsigned)(-2 - literal));
+        run_end(rx);
+    }
+}
+
 /* A sequence of items up to '|' or ')': first set, and whether it can match empty. */
 static bool sequence(struct rx *rx, byteset out)
 {
@@ -449,19 +495,15 @@ static bool sequence(struct rx *rx, byteset out)
         int literal;
         bool zero_width;
         bool item_nullable = item(rx, s, &literal, &zero_width);
-        if (rx->prefix_open && rx->depth == 0 && !zero_width) {
-            if (literal >= 0)
-                prefix_add(rx, (unsigned)literal);
-            else if (literal <= -2)
-                prefix_add(rx, (unsigned)(-2 - literal)), rx->prefix_open = false;
-            else
-                rx->prefix_open = false;
-        }
+        if (rx->depth == 0)
+            top_level_literal(rx, literal, zero_width);
         if (nullable)
             set_or(out, s);
         if (!item_nullable)
             nullable = false;
     }
+    if (rx->depth == 0)
+        run_end(rx);
     return nullable;
 }
 
@@ -474,6 +516,8 @@ static bool alternation(struct rx *rx, byteset out)
             rx->prefix_open = false;
             rx->g->prefix_len = 0;
             rx->g->caseless_prefix = false;
+            rx->run_dead = true;
+            rx->g->run_len = 0;
         }
         if (sequence(rx, out))
             nullable = true;
@@ -507,9 +551,14 @@ static bool pcre_first_set(pcre2_code *code, byteset s)
 
 void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t options)
 {
-    struct rx rx = {pattern, pattern + len, (options & PCRE2_CASELESS) != 0, false, 0, true, g};
+    struct rx rx = {.p = pattern,
+                    .end = pattern + len,
+                    .caseless = (options & PCRE2_CASELESS) != 0,
+                    .prefix_open = true,
+                    .g = g};
     g->prefix_len = 0;
     g->caseless_prefix = false;
+    g->run_len = 0;
     byteset set = {0};
     bool nullable = alternation(&rx, set);
     if (rx.p != rx.end)
@@ -521,6 +570,8 @@ void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t option
         g->prefix_len = 0;
         g->caseless_prefix = false;
     }
+    if (rx.fail)
+        g->run_len = 0;
     if (!anchored || rx.fail || nullable)
         set_fill(set);
     byteset theirs;
@@ -570,6 +621,168 @@ void sig_index_free(struct sig_index *ix)
     ix->ids = NULL;
 }
 
+/* ---- the gram filter ------------------------------------------------------------------
+ * Each signature with a required literal run of 4+ bytes is keyed by the
+ * 4-byte piece of that run shared by the fewest signatures. Before matching,
+ * the matcher looks up every 4-byte window of the head once and marks the
+ * signatures whose key is present; the others cannot match and are skipped
+ * without running their regex. The tables hold only our signatures' keys, so
+ * traffic cannot lengthen a lookup beyond the set's own longest cluster.
+ */
+
+static uint32_t gram_slot(uint32_t gram, uint32_t mask)
+{
+    uint32_t h = gram * 0x9e3779b1u;
+    return (h ^ (h >> 15)) & mask;
+}
+
+static uint32_t gram_of(const uint8_t *p, bool caseless)
+{
+    uint8_t b[4];
+    for (int i = 0; i < 4; i++)
+        b[i] = caseless ? (uint8_t)tolower(p[i]) : p[i];
+    uint32_t v;
+    memcpy(&v, b, 4);
+    return v;
+}
+
+const uint32_t *sig_grams_find(const struct gram_table *t, uint32_t gram, uint32_t *n)
+{
+    if (!t->count)
+        return NULL;
+    for (uint32_t i = gram_slot(gram, t->mask);; i = (i + 1) & t->mask) {
+        if (!t->count[i])
+            return NULL;
+        if (t->key[i] == gram) {
+            *n = t->count[i];
+            return t->ids + t->start[i];
+        }
+    }
+}
+
+static uint32_t table_size(uint32_t entries)
+{
+    uint32_t size = 16;
+    while (size < entries * 2)
+        size *= 2;
+    return size;
+}
+
+/* A counting table: how many signatures' runs contain each gram. */
+struct gram_counts {
+    uint32_t *key, *count, mask;
+};
+
+static uint32_t *counts_slot(struct gram_counts *c, uint32_t gram)
+{
+    uint32_t i = gram_slot(gram, c->mask);
+    while (c->count[i] && c->key[i] != gram)
+        i = (i + 1) & c->mask;
+    c->key[i] = gram;
+    return &c->count[i];
+}
+
+static void choose_grams(struct sigset *s, struct gram_counts *c)
+{
+    for (uint32_t i = 0; i < s->nsigs; i++) {
+        struct sig *g = &s->sigs[i];
+        for (unsigned k = 0; k + 4 <= g->run_len; k++)
+            (*counts_slot(c, gram_of(g->run + k, g->run_caseless)))++;
+    }
+    for (uint32_t i = 0; i < s->nsigs; i++) {
+        struct sig *g = &s->sigs[i];
+        uint32_t best = UINT32_MAX;
+        for (unsigned k = 0; k + 4 <= g->run_len; k++) {
+            uint32_t gram = gram_of(g->run + k, g->run_caseless);
+            uint32_t n = *counts_slot(c, gram);
+            if (n < best)
+                best = n, g->gram = gram;
+        }
+        g->has_gram = g->run_len >= 4;
+    }
+}
+
+static int by_gram_then_id(const void *a, const void *b, void *set)
+{
+    const struct sigset *s = set;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t gx = s->sigs[x].gram, gy = s->sigs[y].gram;
+    if (gx != gy)
+        return gx < gy ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static int build_table(const struct sigset *s, bool caseless, struct gram_table *t)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->nsigs; i++)
+        n += s->sigs[i].has_gram && s->sigs[i].run_caseless == caseless;
+    if (n == 0)
+        return 0;
+    t->ids = malloc(n * sizeof *t->ids);
+    uint32_t size = table_size(n);
+    t->key = calloc(size, sizeof *t->key);
+    t->start = calloc(size, sizeof *t->start);
+    t->count = calloc(size, sizeof *t->count);
+    if (!t->ids || !t->key || !t->start || !t->count)
+        return -1;
+    t->mask = size - 1;
+    n = 0;
+    for (uint32_t i = 0; i < s->nsigs; i++)
+        if (s->sigs[i].has_gram && s->sigs[i].run_caseless == caseless)
+            t->ids[n++] = i;
+    qsort_r(t->ids, n, sizeof *t->ids, by_gram_then_id, (void *)s);
+    for (uint32_t k = 0; k < n;) {
+        uint32_t gram = s->sigs[t->ids[k]].gram, e = k;
+        while (e < n && s->sigs[t->ids[e]].gram == gram)
+            e++;
+        uint32_t slot = gram_slot(gram, t->mask);
+        while (t->count[slot])
+            slot = (slot + 1) & t->mask;
+        t->key[slot] = gram;
+        t->start[slot] = k;
+        t->count[slot] = e - k;
+        k = e;
+    }
+    return 0;
+}
+
+int sig_grams_build(struct sigset *s)
+{
+    uint32_t windows = 0;
+    for (uint32_t i = 0; i < s->nsigs; i++)
+        windows += s->sigs[i].run_len >= 4 ? s->sigs[i].run_len - 3u : 0u;
+    uint32_t size = table_size(windows ? windows : 1);
+    struct gram_counts c = {calloc(size, sizeof(uint32_t)), calloc(size, sizeof(uint32_t)),
+                            size - 1};
+    int rc = -1;
+    s->gram_needed = calloc(s->nsigs ? s->nsigs : 1, 1);
+    if (c.key && c.count && s->gram_needed) {
+        choose_grams(s, &c);
+        for (uint32_t i = 0; i < s->nsigs; i++)
+            s->gram_needed[i] = s->sigs[i].has_gram;
+        rc = build_table(s, false, &s->grams[0]) < 0 || build_table(s, true, &s->grams[1]) < 0
+                 ? -1
+                 : 0;
+    }
+    free(c.key);
+    free(c.count);
+    return rc;
+}
+
+void sig_grams_free(struct sigset *s)
+{
+    for (int t = 0; t < 2; t++) {
+        free(s->grams[t].key);
+        free(s->grams[t].start);
+        free(s->grams[t].count);
+        free(s->grams[t].ids);
+        memset(&s->grams[t], 0, sizeof s->grams[t]);
+    }
+    free(s->gram_needed);
+    s->gram_needed = NULL;
+}
+
 /* Resolve "a,b,c" to probe numbers, same transport first. */
 static int resolve_fallbacks(struct sigset *s, struct sig_probe *p, char *err, size_t errlen)
 {
@@ -617,6 +830,10 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
             snprintf(err, errlen, "signatures: out of memory");
             return -1;
         }
+    if (sig_grams_build(s) < 0) {
+        snprintf(err, errlen, "signatures: out of memory");
+        return -1;
+    }
     s->finalized = true;
     return 0;
 }

@@ -54,6 +54,13 @@ struct sig {
     char *field[SF_COUNT];  /* templates, NULL when absent */
     char *cpe[PS_SIG_MAX_CPE];
     uint8_t ncpe;
+    /* The longest run of literal bytes every match contains (top level), and the
+     * 4-byte piece of it chosen as key of the gram filter. */
+    uint8_t run[PS_SIG_RUN_MAX];
+    uint8_t run_len;
+    bool run_caseless;
+    bool has_gram;
+    uint32_t gram;
     uint8_t first[32]; /* possible first bytes of the subject (bitmap) */
     bool first_any;    /* no usable first-byte information */
     pcre2_code *code;
@@ -62,6 +69,13 @@ struct sig {
 /* A flat first-byte index: ids of bucket b are ids[off[b] .. off[b+1]), any list last. */
 struct sig_index {
     uint32_t off[258];
+    uint32_t *ids;
+};
+
+/* 4-byte gram -> the signatures keyed by it: open addressing, count 0 = empty slot. */
+struct gram_table {
+    uint32_t *key, *start, *count;
+    uint32_t mask;
     uint32_t *ids;
 };
 
@@ -93,6 +107,8 @@ struct sigset {
     uint32_t nprobes;
     struct sig_list client[2]; /* clientmatch lines: [0] TCP, [1] UDP */
     struct sig_index client_index[2];
+    struct gram_table grams[2]; /* [0] exact bytes, [1] caseless (lower-cased) */
+    uint8_t *gram_needed;       /* per signature: 1 if it has a gram (compact, stays in cache) */
     struct sigset_load_stats stats;
     pcre2_match_context *mctx;
     uint32_t max_groups; /* largest capture count of any pattern */
@@ -109,6 +125,10 @@ int sig_probe_find(const struct sigset *s, uint8_t transport, const char *name, 
 void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t options);
 int sig_index_build(const struct sigset *s, const struct sig_list *list, struct sig_index *ix);
 void sig_index_free(struct sig_index *ix);
+int sig_grams_build(struct sigset *s);
+void sig_grams_free(struct sigset *s);
+/* Signatures keyed by gram in table t: *n ids, NULL if none. */
+const uint32_t *sig_grams_find(const struct gram_table *t, uint32_t gram, uint32_t *n);
 enum sig_shape sig_shape_of(const uint8_t *p, uint32_t len, uint8_t transport);
 
 /* sig_match.c: expand one version-info template; false if a group it needs is unset. */

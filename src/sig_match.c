@@ -12,9 +12,13 @@
  * nmap: the first softmatch fixes the service, later softmatches are
  * ignored and a hard match counts only for that service.
  *
+ * A signature whose regex requires a literal run is also skipped unless the
+ * run's key gram occurs in the head (see the gram filter in sig_index.c).
+ *
  * Thread safety: the set is read-only once finalized; the only per-call
- * state is a PCRE2 match data block, one per thread, created on first use
- * and freed when the thread exits, so the per-flow path does not allocate.
+ * state is a per-thread scratch (PCRE2 match data and gram marks), created
+ * on first use and freed when the thread exits, so the per-flow path does not
+ * allocate.
  */
 #include <ctype.h>
 #include <netinet/in.h>
@@ -219,31 +223,94 @@ bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, 
     return true;
 }
 
-/* ---- per-thread match data ------------------------------------------------------------- */
+/* ---- per-thread scratch ---------------------------------------------------------------
+ * A PCRE2 match data block and the gram marks: stamps[id] == epoch means
+ * signature id's gram occurs in the subject being matched. A new epoch per
+ * subject clears all marks at once. Grown (rarely) when a set is larger than
+ * any this thread matched before; freed when the thread exits.
+ */
 
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-static pthread_key_t md_key;
-static _Thread_local pcre2_match_data *md_thread;
+struct scratch {
+    pcre2_match_data *md;
+    uint32_t *stamps;
+    uint32_t cap;
+    uint32_t epoch;
+};
 
-static void md_free(void *md)
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static pthread_key_t scratch_key;
+static _Thread_local struct scratch *scratch_thread;
+
+static void scratch_free(void *p)
 {
-    pcre2_match_data_free(md);
+    struct scratch *sc = p;
+    pcre2_match_data_free(sc->md);
+    free(sc->stamps);
+    free(sc);
 }
 
-static void md_key_create(void)
+static void scratch_key_create(void)
 {
-    pthread_key_create(&md_key, md_free);
+    pthread_key_create(&scratch_key, scratch_free);
 }
 
-static pcre2_match_data *thread_match_data(void)
+static struct scratch *thread_scratch(uint32_t nsigs)
 {
-    if (!md_thread) {
-        pthread_once(&md_once, md_key_create);
-        md_thread = pcre2_match_data_create(PS_SIG_OVECTOR_PAIRS, NULL);
-        if (md_thread)
-            pthread_setspecific(md_key, md_thread);
+    struct scratch *sc = scratch_thread;
+    if (!sc) {
+        pthread_once(&scratch_once, scratch_key_create);
+        sc = calloc(1, sizeof *sc);
+        if (!sc)
+            return NULL;
+        sc->md = pcre2_match_data_create(PS_SIG_OVECTOR_PAIRS, NULL);
+        if (!sc->md) {
+            free(sc);
+            return NULL;
+        }
+        scratch_thread = sc;
+        pthread_setspecific(scratch_key, sc);
     }
-    return md_thread;
+    if (nsigs > sc->cap) {
+        uint32_t *n = realloc(sc->stamps, nsigs * sizeof *n);
+        if (!n)
+            return NULL;
+        memset(n + sc->cap, 0, (nsigs - sc->cap) * sizeof *n);
+        sc->stamps = n;
+        sc->cap = nsigs;
+    }
+    return sc;
+}
+
+static void stamp_ids(struct scratch *sc, const uint32_t *ids, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++)
+        sc->stamps[ids[k]] = sc->epoch;
+}
+
+/* Mark every signature whose gram occurs somewhere in the subject. */
+static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t *p, uint32_t len)
+{
+    if (++sc->epoch == 0) {
+        memset(sc->stamps, 0, sc->cap * sizeof *sc->stamps);
+        sc->epoch = 1;
+    }
+    bool exact = s->grams[0].count != NULL, caseless = s->grams[1].count != NULL;
+    for (uint32_t i = 0; i + 4 <= len; i++) {
+        uint32_t n, gram;
+        const uint32_t *ids;
+        if (exact) {
+            memcpy(&gram, p + i, 4);
+            if ((ids = sig_grams_find(&s->grams[0], gram, &n)))
+                stamp_ids(sc, ids, n);
+        }
+        if (caseless) {
+            uint8_t b[4] = {(uint8_t)tolower(p[i]), (uint8_t)tolower(p[i + 1]),
+                            (uint8_t)tolower(p[i + 2]), (uint8_t)tolower(p[i + 3])};
+            memcpy(&gram, b, 4);
+            if ((ids = sig_grams_find(&s->grams[1], gram, &n)))
+                stamp_ids(sc, ids, n);
+        }
+    }
 }
 
 /* ---- one side's search ----------------------------------------------------------------- */
@@ -253,6 +320,7 @@ struct search {
     const uint8_t *subject;
     uint32_t len;
     pcre2_match_data *md;
+    struct scratch *sc;     /* gram marks for this subject */
     const struct sig *soft; /* first softmatch seen */
     bool hard;              /* ev holds a hard match */
     struct evidence *ev;
@@ -270,8 +338,9 @@ static bool prefix_matches(const struct sig *g, const uint8_t *subject, uint32_t
     return true;
 }
 
-static int run(const struct search *se, const struct sig *g)
+static int run(const struct search *se, uint32_t id)
 {
+    const struct sig *g = &se->s->sigs[id];
     if (!se->s->linear && !prefix_matches(g, se->subject, se->len))
         return PCRE2_ERROR_NOMATCH;
     if (g->jit)
@@ -324,13 +393,16 @@ static void hard_evidence(struct search *se, const struct sig *g, int rc)
 /* Try one signature; false once the search is over (a hard match was found). */
 static bool try_sig(struct search *se, uint32_t id)
 {
+    /* the gram filter first: it reads only two compact arrays, not the signature */
+    if (!se->s->linear && se->s->gram_needed[id] && se->sc->stamps[id] != se->sc->epoch)
+        return true;
     const struct sig *g = &se->s->sigs[id];
     bool soft = g->kind == SIG_SOFTMATCH || g->kind == SIG_SOFTCLIENTMATCH;
     if (soft && se->soft)
         return true;
     if (!soft && se->soft && strcmp(se->soft->service, g->service) != 0)
         return true;
-    int rc = run(se, g);
+    int rc = run(se, id);
     if (rc < 0)
         return true; /* no match, or a PCRE2 limit hit: not a match */
     if (soft) {
@@ -440,22 +512,26 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
         return;
     if (in->transport != IPPROTO_TCP && in->transport != IPPROTO_UDP)
         return;
-    pcre2_match_data *md = thread_match_data();
-    if (!md)
+    struct scratch *sc = thread_scratch(s->nsigs);
+    if (!sc)
         return;
     bool udp = in->transport == IPPROTO_UDP;
     const uint8_t *client = in->client_head.data;
     uint32_t clen = subject_len(&in->client_head, udp);
     struct evidence ev[2];
-    struct search server = {s, in->server_head.data, subject_len(&in->server_head, udp), md,
-                            NULL, false, &ev[0]};
+    struct search server = {s,    in->server_head.data, subject_len(&in->server_head, udp),
+                            sc->md, sc, NULL, false, &ev[0]};
     struct probe_order order;
     probes_for(s, in, client, clen, &order);
+    if (!s->linear && server.len)
+        mark_grams(s, sc, server.subject, server.len);
     for (uint32_t k = 0; k < order.n; k++)
         if (!search_list(&server, &s->probes[order.ids[k]].sigs,
                          &s->probes[order.ids[k]].index))
             break;
-    struct search cl = {s, client, clen, md, NULL, false, &ev[1]};
+    struct search cl = {s, client, clen, sc->md, sc, NULL, false, &ev[1]};
+    if (!s->linear && clen && s->client[udp].n)
+        mark_grams(s, sc, client, clen);
     search_list(&cl, &s->client[udp], &s->client_index[udp]);
     bool have_server = side_result(&server), have_client = side_result(&cl);
     /* best first: a hard statement before a soft one, the server's side before the client's */

@@ -686,6 +686,7 @@ void sigset_destroy(struct sigset *s)
         free(s->client[t].ids);
         sig_index_free(&s->client_index[t]);
     }
+    sig_grams_free(s);
     pcre2_match_context_free(s->mctx);
     free(s);
 }

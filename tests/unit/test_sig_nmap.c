@@ -261,10 +261,11 @@ static double rate(const struct sigset *s, const struct classify_input *in)
 {
     unsigned n = 0, rounds = 3000;
     struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    /* CPU time of this thread: the machine is shared, wall time would measure the others */
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
     for (unsigned i = 0; i < rounds; i++)
         sigset_match(s, in, noop, &n);
-    clock_gettime(CLOCK_MONOTONIC, &b);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
     return rounds / ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
 }
 
