@@ -34,7 +34,7 @@ wait "$ps_pid"; rc=$?
 echo "exit status $rc"; cat "$work/err"; cat "$work/report.csv"
 [ $rc -eq 0 ] || exit 1
 grep -q '^host,port,transport,service' "$work/report.csv" || { echo "no CSV header"; exit 1; }
-line=$(grep '^10\.98\.0\.1,22,tcp,' "$work/report.csv" | tail -n 1)
+line=$(tr -d '"' <"$work/report.csv" | grep '^10\.98\.0\.1,22,tcp,' | tail -n 1)
 [ -n "$line" ] || { echo "the server 10.98.0.1:22 was not reported"; exit 1; }
 echo "$line" | grep -q ',http,' || { echo "10.98.0.1:22 was not named http"; exit 1; }
 echo "$line" | grep -q ',mismatch,' || { echo "HTTP on 22 was not flagged mismatch"; exit 1; }
