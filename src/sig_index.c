@@ -89,12 +89,23 @@ static bool class_escape(char e, byteset s)
     for (unsigned c = 0; c < 256; c++) {
         bool in;
         switch (lower) {
-        case 'd': in = c >= '0' && c <= '9'; break;
-        case 'w': in = c < 128 && (isalnum((int)c) || c == '_'); break;
-        case 's': in = c == ' ' || (c >= 9 && c <= 13); break;
-        case 'h': in = c == ' ' || c == 9 || c == 0xa0; break;
-        case 'v': in = (c >= 10 && c <= 13) || c == 0x85; break;
-        default: return false;
+        case 'd':
+            in = c >= '0' && c <= '9';
+            break;
+        case 'w':
+            in = c < 128 && (isalnum((int)c) || c == '_');
+            break;
+        case 's':
+            in = c == ' ' || (c >= 9 && c <= 13);
+            break;
+        case 'h':
+            in = c == ' ' || c == 9 || c == 0xa0;
+            break;
+        case 'v':
+            in = (c >= 10 && c <= 13) || c == 0x85;
+            break;
+        default:
+            return false;
         }
         if (in != (e != lower))
             set_add(t, c);
@@ -117,8 +128,9 @@ static int escape_literal(struct rx *rx, char e)
         if (peek(rx, '{')) {
             rx->p++;
             while (rx->p < rx->end && isxdigit((unsigned char)*rx->p) && digits < 3) {
-                v = v * 16 + (unsigned)(isdigit((unsigned char)*rx->p) ? *rx->p - '0'
-                                                         : (tolower((unsigned char)*rx->p) - 'a' + 10));
+                v = v * 16 + (unsigned)(isdigit((unsigned char)*rx->p)
+                                            ? *rx->p - '0'
+                                            : (tolower((unsigned char)*rx->p) - 'a' + 10));
                 rx->p++, digits++;
             }
             if (!peek(rx, '}') || v > 255)
@@ -127,8 +139,9 @@ static int escape_literal(struct rx *rx, char e)
             return (int)v;
         }
         while (rx->p < rx->end && isxdigit((unsigned char)*rx->p) && digits < 2) {
-            v = v * 16 + (unsigned)(isdigit((unsigned char)*rx->p) ? *rx->p - '0'
-                                                     : (tolower((unsigned char)*rx->p) - 'a' + 10));
+            v = v * 16 + (unsigned)(isdigit((unsigned char)*rx->p)
+                                        ? *rx->p - '0'
+                                        : (tolower((unsigned char)*rx->p) - 'a' + 10));
             rx->p++, digits++;
         }
         return (int)v;
@@ -640,7 +653,7 @@ static uint32_t gram_of(const uint8_t *p, bool caseless)
 {
     uint8_t b[4];
     for (int i = 0; i < 4; i++)
-        b[i] = caseless ? (uint8_t)tolower(p[i]) : p[i];
+        b[i] = caseless ? sig_lower(p[i]) : p[i];
     uint32_t v;
     memcpy(&v, b, 4);
     return v;
@@ -761,9 +774,8 @@ int sig_grams_build(struct sigset *s)
         choose_grams(s, &c);
         for (uint32_t i = 0; i < s->nsigs; i++)
             s->gram_needed[i] = s->sigs[i].has_gram;
-        rc = build_table(s, false, &s->grams[0]) < 0 || build_table(s, true, &s->grams[1]) < 0
-                 ? -1
-                 : 0;
+        rc = build_table(s, false, &s->grams[0]) < 0 || build_table(s, true, &s->grams[1]) < 0 ? -1
+                                                                                               : 0;
     }
     free(c.key);
     free(c.count);
@@ -796,8 +808,7 @@ static int resolve_fallbacks(struct sigset *s, struct sig_probe *p, char *err, s
         if (f >= 0 && p->nfallback < PS_SIG_MAX_FALLBACKS)
             p->fallback[p->nfallback++] = (uint32_t)f;
         else if (f < 0 && p->fallback_strict) {
-            snprintf(err, errlen, "%s: fallback probe %.*s not found", p->fallback_rule, (int)n,
-                     w);
+            snprintf(err, errlen, "%s: fallback probe %.*s not found", p->fallback_rule, (int)n, w);
             return -1;
         }
         w += n + (w[n] == ',');

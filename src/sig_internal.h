@@ -40,9 +40,9 @@ enum sig_shape {
 };
 
 struct sig {
-    uint8_t kind;        /* enum sig_kind */
-    uint8_t transport;   /* IPPROTO_TCP / IPPROTO_UDP */
-    bool tls;            /* service was written "ssl/<name>" */
+    uint8_t kind;      /* enum sig_kind */
+    uint8_t transport; /* IPPROTO_TCP / IPPROTO_UDP */
+    bool tls;          /* service was written "ssl/<name>" */
     bool caseless_prefix;
     bool jit; /* JIT-compiled: matched with pcre2_jit_match */
     uint8_t prefix_len;
@@ -91,7 +91,7 @@ struct sig_probe {
     uint8_t shape; /* enum sig_shape of the payload */
     uint8_t *payload;
     uint32_t len;
-    char *fallback_names; /* as written, resolved at finalize */
+    char *fallback_names;            /* as written, resolved at finalize */
     char fallback_rule[EV_RULE_MAX]; /* where the fallback line was, for errors */
     bool fallback_strict;
     uint32_t fallback[PS_SIG_MAX_FALLBACKS];
@@ -114,9 +114,16 @@ struct sigset {
     uint32_t max_groups; /* largest capture count of any pattern */
     int null_probe;      /* "Probe TCP NULL", -1 if none */
     bool finalized;
-    bool linear; /* tests: try every signature, bypassing index and prefilters */
+    bool linear;        /* tests: try every signature, bypassing index and prefilters */
     uint32_t any_count; /* signatures in "any" lists (no first-byte information) */
 };
+
+/* Case folding as PCRE2 does it for bytes (its default tables): ASCII letters only,
+ * whatever the process locale. */
+static inline uint8_t sig_lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
 
 /* sig_parse.c: probe lookup by transport and name, -1 if absent. */
 int sig_probe_find(const struct sigset *s, uint8_t transport, const char *name, size_t len);
@@ -132,8 +139,8 @@ const uint32_t *sig_grams_find(const struct gram_table *t, uint32_t gram, uint32
 enum sig_shape sig_shape_of(const uint8_t *p, uint32_t len, uint8_t transport);
 
 /* sig_match.c: expand one version-info template; false if a group it needs is unset. */
-bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, int rc,
-                char *out, size_t outsize);
+bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, int rc, char *out,
+                size_t outsize);
 /* Check a template's syntax at load time; NULL if fine, else why not. strict also
  * refuses a reference to a group the regex does not have (it could never be set). */
 const char *sig_template_error(const char *tmpl, uint32_t groups, bool strict);

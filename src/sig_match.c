@@ -179,8 +179,8 @@ static void put_subst(struct out_buf *o, const struct tmpl_token *t, const char 
     }
 }
 
-bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, int rc,
-                char *out, size_t outsize)
+bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, int rc, char *out,
+                size_t outsize)
 {
     struct out_buf o = {out, outsize, 0};
     if (outsize)
@@ -304,8 +304,8 @@ static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t
                 stamp_ids(sc, ids, n);
         }
         if (caseless) {
-            uint8_t b[4] = {(uint8_t)tolower(p[i]), (uint8_t)tolower(p[i + 1]),
-                            (uint8_t)tolower(p[i + 2]), (uint8_t)tolower(p[i + 3])};
+            uint8_t b[4] = {sig_lower(p[i]), sig_lower(p[i + 1]), sig_lower(p[i + 2]),
+                            sig_lower(p[i + 3])};
             memcpy(&gram, b, 4);
             if ((ids = sig_grams_find(&s->grams[1], gram, &n)))
                 stamp_ids(sc, ids, n);
@@ -333,7 +333,7 @@ static bool prefix_matches(const struct sig *g, const uint8_t *subject, uint32_t
     if (!g->caseless_prefix)
         return memcmp(subject, g->prefix, g->prefix_len) == 0;
     for (unsigned i = 0; i < g->prefix_len; i++)
-        if (tolower(subject[i]) != tolower(g->prefix[i]))
+        if (sig_lower(subject[i]) != sig_lower(g->prefix[i]))
             return false;
     return true;
 }
@@ -424,7 +424,8 @@ static bool search_list(struct search *se, const struct sig_list *list, const st
                 return false;
         return true;
     }
-    const uint32_t *a = ix->ids + ix->off[se->subject[0]], *ae = ix->ids + ix->off[se->subject[0] + 1];
+    const uint32_t *a = ix->ids + ix->off[se->subject[0]],
+                   *ae = ix->ids + ix->off[se->subject[0] + 1];
     const uint32_t *b = ix->ids + ix->off[256], *be = ix->ids + ix->off[257];
     while (a < ae || b < be) {
         uint32_t id = (b >= be || (a < ae && *a < *b)) ? *a++ : *b++;
@@ -519,15 +520,15 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
     const uint8_t *client = in->client_head.data;
     uint32_t clen = subject_len(&in->client_head, udp);
     struct evidence ev[2];
-    struct search server = {s,    in->server_head.data, subject_len(&in->server_head, udp),
-                            sc->md, sc, NULL, false, &ev[0]};
+    struct search server = {
+        s,     in->server_head.data, subject_len(&in->server_head, udp), sc->md, sc, NULL, false,
+        &ev[0]};
     struct probe_order order;
     probes_for(s, in, client, clen, &order);
     if (!s->linear && server.len)
         mark_grams(s, sc, server.subject, server.len);
     for (uint32_t k = 0; k < order.n; k++)
-        if (!search_list(&server, &s->probes[order.ids[k]].sigs,
-                         &s->probes[order.ids[k]].index))
+        if (!search_list(&server, &s->probes[order.ids[k]].sigs, &s->probes[order.ids[k]].index))
             break;
     struct search cl = {s, client, clen, sc->md, sc, NULL, false, &ev[1]};
     if (!s->linear && clen && s->client[udp].n)

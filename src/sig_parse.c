@@ -552,8 +552,14 @@ static bool parse_line(struct load_state *st, const char *line, size_t len)
         return parse_sig(st, &c, SIG_CLIENTMATCH, "clientmatch");
     if (word_is(w, n, "softclientmatch"))
         return parse_sig(st, &c, SIG_SOFTCLIENTMATCH, "softclientmatch");
-    if (word_is(w, n, "Probe"))
-        return parse_probe(st, &c);
+    if (word_is(w, n, "Probe")) {
+        /* a rejected Probe line must not leave its lines to the previous section */
+        if (!parse_probe(st, &c)) {
+            st->probe = -1;
+            return false;
+        }
+        return true;
+    }
     if (word_is(w, n, "ports"))
         return parse_ports(st, &c, false);
     if (word_is(w, n, "sslports"))
@@ -615,8 +621,8 @@ int sigset_load_buffer(struct sigset *s, const char *name, const char *data, siz
     return 0;
 }
 
-int sigset_load_file(struct sigset *s, const char *path, bool strict, FILE *verbose,
-                     char *err, size_t errlen)
+int sigset_load_file(struct sigset *s, const char *path, bool strict, FILE *verbose, char *err,
+                     size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {

@@ -32,9 +32,8 @@ static enum sig_shape request_line(const uint8_t *p, uint32_t len)
     static const struct {
         const char *proto;
         enum sig_shape shape;
-    } protos[] = {{"HTTP/", SHAPE_HTTP_REQUEST},
-                  {"RTSP/", SHAPE_RTSP_REQUEST},
-                  {"SIP/", SHAPE_SIP_REQUEST}};
+    } protos[] = {
+        {"HTTP/", SHAPE_HTTP_REQUEST}, {"RTSP/", SHAPE_RTSP_REQUEST}, {"SIP/", SHAPE_SIP_REQUEST}};
     for (size_t k = 0; k < sizeof protos / sizeof protos[0]; k++) {
         size_t n = strlen(protos[k].proto);
         if (len - i > n && memcmp(p + i, protos[k].proto, n) == 0 && isdigit(p[i + n]))

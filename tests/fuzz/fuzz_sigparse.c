@@ -22,10 +22,14 @@ static void ignore(const struct evidence *ev, void *ctx)
 
 static void match_heads(const struct sigset *s)
 {
-    static const char *const heads[] = {"SSH-2.0-x\r\n", "HTTP/1.1 200 OK\r\n\r\n",
-                                        "\x30\x26\x02\x01\x01\x04\x06public", "220 ready\r\n",
-                                        "a", ""};
-    static const char *const clients[] = {"GET / HTTP/1.0\r\n\r\n", "\r\n", "", "*1\r\n$4\r\nPING\r\n"};
+    static const char *const heads[] = {"SSH-2.0-x\r\n",
+                                        "HTTP/1.1 200 OK\r\n\r\n",
+                                        "\x30\x26\x02\x01\x01\x04\x06public",
+                                        "220 ready\r\n",
+                                        "a",
+                                        ""};
+    static const char *const clients[] = {"GET / HTTP/1.0\r\n\r\n", "\r\n", "",
+                                          "*1\r\n$4\r\nPING\r\n"};
     for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++)
         for (size_t c = 0; c < sizeof clients / sizeof clients[0]; c++)
             for (int udp = 0; udp < 2; udp++) {
@@ -48,8 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool strict = data[0] & 1;
     struct sigset *s = sigset_create();
     char err[512];
-    if (s && sigset_load_buffer(s, "fuzz.sig", (const char *)data + 1, size - 1, strict, NULL,
-                                err, sizeof err) == 0 &&
+    if (s &&
+        sigset_load_buffer(s, "fuzz.sig", (const char *)data + 1, size - 1, strict, NULL, err,
+                           sizeof err) == 0 &&
         sigset_finalize(s, err, sizeof err) == 0) {
         static FILE *devnull;
         if (!devnull)

@@ -71,7 +71,8 @@ static void test_nmap_counts(void)
     memset(&in, 0, sizeof in);
     in.transport = IPPROTO_TCP;
     in.first_talker = TALKER_SERVER;
-    in.server_head = (struct head_bytes){.data = (const uint8_t *)ssh, .len = (uint32_t)strlen(ssh)};
+    in.server_head =
+        (struct head_bytes){.data = (const uint8_t *)ssh, .len = (uint32_t)strlen(ssh)};
     struct got g = {.n = 0};
     sigset_match(s, &in, collect, &g);
     CU_ASSERT_EQUAL_FATAL(g.n, 1);
@@ -105,7 +106,8 @@ static const char *const seeds[] = {
     "-ERR unknown command 'GET'\r\n",
     "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\n\r\n",
     "HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n",
-    "\x4a\x00\x00\x00\x0a" "8.0.32\x00\x08\x00\x00\x00",
+    "\x4a\x00\x00\x00\x0a"
+    "8.0.32\x00\x08\x00\x00\x00",
     "\x16\x03\x03\x00\x4a\x02\x00\x00\x46\x03\x03",
     "AMQP\x00\x00\x09\x01",
     "@RSYNCD: 31.0\n",
@@ -179,8 +181,8 @@ static unsigned compare_index_linear(struct sigset *s, unsigned rounds, unsigned
         in.server_head = (struct head_bytes){.data = head, .len = len};
         const char *req = requests[rnd(4)];
         if (in.first_talker == TALKER_CLIENT)
-            in.client_head = (struct head_bytes){.data = (const uint8_t *)req,
-                                                 .len = (uint32_t)strlen(req)};
+            in.client_head =
+                (struct head_bytes){.data = (const uint8_t *)req, .len = (uint32_t)strlen(req)};
         struct got a = {.n = 0}, b = {.n = 0};
         sigset_set_linear(s, true);
         sigset_match(s, &in, collect, &a);
@@ -197,43 +199,43 @@ static unsigned compare_index_linear(struct sigset *s, unsigned rounds, unsigned
 }
 
 /* Patterns that exercise what the first-byte reader must get right. */
-static const char tricky[] =
-    "Probe TCP NULL q||\n"
-    "match zork m|^ZORK ready (\\d+)| v/$1/\n"
-    "match zork2 m|^zork|i\n"
-    "match alt m=^(?:SSH|RFB) =\n"
-    "match alt2 m=^SSH-1\\.99|^220-=\n"
-    "match opt m|^(?:\\+)?OK|\n"
-    "match opt2 m|^x?y*\\*? OK|\n"
-    "match cls m|^[A-Z]{3}[-.]|\n"
-    "match negcls m|^[^A-Z0-9]{2}|\n"
-    "match icls m|^(?i)[a-c]a-B|\n"
-    "match scoped m|^(?i:x)A-|\n"
-    "match esc m|^\\x00\\x01|\n"
-    "match dig m|^\\d\\d\\d[ -]|\n"
-    "match look m|^(?=H)HTTP/1\\.[01] (\\d+)| i/$1/\n"
-    "match lookneg m|^(?!SSH)\\S+ \\d|\n"
-    "match back m|^(.)\\1|s\n"
-    "match unanch m|ready|\n"
-    "match brace m|^a{,2}b|\n"
-    "match cnt m|^X{0}a|\n"
-    "match comment m|^(?#note)@RS|\n"
-    "match dotall m|^.{3}Q|s\n"
-    "match named m|^(?<n>AM)QP|\n"
-    "match caseoff m|^(?i)a(?-i)MQ|\n"
-    "match multi m|(?m)^Server:|\n"
-    "softmatch http m|^HTTP/1\\.|\n"
-    "match http m|^HTTP/1\\.1 200.*nginx/([\\d.]+)|s v/$1/\n"
-    "Probe TCP Get q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
-    "match http m|^HTTP/1\\.[01] 401|\n"
-    "match http m|^HTTP/1\\.1 200 OK\\r\\nServer: (\\w+)| p/$1/\n";
+static const char tricky[] = "Probe TCP NULL q||\n"
+                             "match zork m|^ZORK ready (\\d+)| v/$1/\n"
+                             "match zork2 m|^zork|i\n"
+                             "match alt m=^(?:SSH|RFB) =\n"
+                             "match alt2 m=^SSH-1\\.99|^220-=\n"
+                             "match opt m|^(?:\\+)?OK|\n"
+                             "match opt2 m|^x?y*\\*? OK|\n"
+                             "match cls m|^[A-Z]{3}[-.]|\n"
+                             "match negcls m|^[^A-Z0-9]{2}|\n"
+                             "match icls m|^(?i)[a-c]a-B|\n"
+                             "match scoped m|^(?i:x)A-|\n"
+                             "match esc m|^\\x00\\x01|\n"
+                             "match dig m|^\\d\\d\\d[ -]|\n"
+                             "match look m|^(?=H)HTTP/1\\.[01] (\\d+)| i/$1/\n"
+                             "match lookneg m|^(?!SSH)\\S+ \\d|\n"
+                             "match back m|^(.)\\1|s\n"
+                             "match unanch m|ready|\n"
+                             "match brace m|^a{,2}b|\n"
+                             "match cnt m|^X{0}a|\n"
+                             "match comment m|^(?#note)@RS|\n"
+                             "match dotall m|^.{3}Q|s\n"
+                             "match named m|^(?<n>AM)QP|\n"
+                             "match caseoff m|^(?i)a(?-i)MQ|\n"
+                             "match multi m|(?m)^Server:|\n"
+                             "softmatch http m|^HTTP/1\\.|\n"
+                             "match http m|^HTTP/1\\.1 200.*nginx/([\\d.]+)|s v/$1/\n"
+                             "Probe TCP Get q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
+                             "match http m|^HTTP/1\\.[01] 401|\n"
+                             "match http m|^HTTP/1\\.1 200 OK\\r\\nServer: (\\w+)| p/$1/\n";
 
 static void test_index_equals_linear(void)
 {
     char err[256];
     struct sigset *s = sigset_create();
     CU_ASSERT_EQUAL_FATAL(
-        sigset_load_buffer(s, "tricky.sig", tricky, strlen(tricky), true, NULL, err, sizeof err), 0);
+        sigset_load_buffer(s, "tricky.sig", tricky, strlen(tricky), true, NULL, err, sizeof err),
+        0);
     CU_ASSERT_EQUAL_FATAL(sigset_finalize(s, err, sizeof err), 0);
     unsigned differ;
     unsigned matched = compare_index_linear(s, 20000, &differ);
@@ -279,11 +281,14 @@ static void bench_set(const char *name, const struct sigset *s)
     memset(&in, 0, sizeof in);
     in.transport = IPPROTO_TCP;
     in.first_talker = TALKER_SERVER;
-    in.server_head = (struct head_bytes){.data = (const uint8_t *)ssh, .len = (uint32_t)strlen(ssh)};
+    in.server_head =
+        (struct head_bytes){.data = (const uint8_t *)ssh, .len = (uint32_t)strlen(ssh)};
     double r1 = rate(s, &in);
     in.first_talker = TALKER_CLIENT;
-    in.client_head = (struct head_bytes){.data = (const uint8_t *)req, .len = (uint32_t)strlen(req)};
-    in.server_head = (struct head_bytes){.data = (const uint8_t *)resp, .len = (uint32_t)strlen(resp)};
+    in.client_head =
+        (struct head_bytes){.data = (const uint8_t *)req, .len = (uint32_t)strlen(req)};
+    in.server_head =
+        (struct head_bytes){.data = (const uint8_t *)resp, .len = (uint32_t)strlen(resp)};
     double r2 = rate(s, &in);
     fprintf(stderr, "\nbench %s: ssh banner %.0f matches/s, http exchange %.0f matches/s\n", name,
             r1, r2);
@@ -299,23 +304,28 @@ static void test_bench(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     used += (size_t)snprintf(text + used, cap - used, "Probe TCP NULL q||\n");
     for (int i = 0; i < 120; i++)
-        used += (size_t)snprintf(text + used, cap - used,
-                                 "match svc%d m|^%c%cBANNER%d ([\\d.]+)\\r\\n| p/Product %d/ v/$1/\n",
-                                 i, 'A' + i % 26, 'a' + i % 7, i, i);
-    used += (size_t)snprintf(text + used, cap - used,
-                             "match ssh m|^SSH-([\\d.]+)-OpenSSH_([\\w._-]+)[ -]| p/OpenSSH/ v/$2/\n"
-                             "Probe TCP Get q|GET / HTTP/1.0\\r\\n\\r\\n|\n");
+        used +=
+            (size_t)snprintf(text + used, cap - used,
+                             "match svc%d m|^%c%cBANNER%d ([\\d.]+)\\r\\n| p/Product %d/ v/$1/\n",
+                             i, 'A' + i % 26, 'a' + i % 7, i, i);
+    used +=
+        (size_t)snprintf(text + used, cap - used,
+                         "match ssh m|^SSH-([\\d.]+)-OpenSSH_([\\w._-]+)[ -]| p/OpenSSH/ v/$2/\n"
+                         "Probe TCP Get q|GET / HTTP/1.0\\r\\n\\r\\n|\n");
     for (int i = 0; i < 120; i++)
-        used += (size_t)snprintf(text + used, cap - used,
-                                 "match http m|^HTTP/1\\.[01] \\d\\d\\d .*\\r\\nServer: Web%d/([\\d.]+)|s "
-                                 "p/Web%d/ v/$1/\n",
-                                 i, i);
-    used += (size_t)snprintf(text + used, cap - used,
-                             "match http m|^HTTP/1\\.[01] \\d\\d\\d .*\\r\\nServer: Apache/([\\d.]+)|s "
-                             "p/Apache httpd/ v/$1/\n");
+        used += (size_t)snprintf(
+            text + used, cap - used,
+            "match http m|^HTTP/1\\.[01] \\d\\d\\d .*\\r\\nServer: Web%d/([\\d.]+)|s "
+            "p/Web%d/ v/$1/\n",
+            i, i);
+    used +=
+        (size_t)snprintf(text + used, cap - used,
+                         "match http m|^HTTP/1\\.[01] \\d\\d\\d .*\\r\\nServer: Apache/([\\d.]+)|s "
+                         "p/Apache httpd/ v/$1/\n");
     struct sigset *s = sigset_create();
     char err[256];
-    CU_ASSERT_EQUAL_FATAL(sigset_load_buffer(s, "own.sig", text, used, true, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(sigset_load_buffer(s, "own.sig", text, used, true, NULL, err, sizeof err),
+                          0);
     CU_ASSERT_EQUAL_FATAL(sigset_finalize(s, err, sizeof err), 0);
     bench_set("own-sized (243 lines)", s);
     sigset_destroy(s);

@@ -164,16 +164,18 @@ static void test_probe_escapes(void)
 
 static void test_substitutions(void)
 {
-    struct sigset *s = load_ok(
-        "Probe TCP NULL q||\n"
-        "match num m|^N(..)(....)(x)?|s v/$I(1,\">\")/ i/$I(2,\"<\")/ p/opt $3/ o/$1-$2/\n"
-        "match pr m|^P ([^\\r]*)\\r| p/$P(1)/ v/$SUBST(1,\".\",\"_\")/ i/[$SUBST(1, \"x\" , \"\")]/\n");
-    struct got g = match_conv(s, IPPROTO_TCP, TALKER_SERVER, "N\x01\x02\x01\0\0\0tail", 11, NULL, 0);
+    struct sigset *s =
+        load_ok("Probe TCP NULL q||\n"
+                "match num m|^N(..)(....)(x)?|s v/$I(1,\">\")/ i/$I(2,\"<\")/ p/opt $3/ o/$1-$2/\n"
+                "match pr m|^P ([^\\r]*)\\r| p/$P(1)/ v/$SUBST(1,\".\",\"_\")/ i/[$SUBST(1, \"x\" "
+                ", \"\")]/\n");
+    struct got g =
+        match_conv(s, IPPROTO_TCP, TALKER_SERVER, "N\x01\x02\x01\0\0\0tail", 11, NULL, 0);
     CU_ASSERT_EQUAL_FATAL(g.n, 1);
     CU_ASSERT_STRING_EQUAL(g.ev[0].version, "258");
     CU_ASSERT_STRING_EQUAL(g.ev[0].info, "1");
     CU_ASSERT_STRING_EQUAL(g.ev[0].product, ""); /* group 3 did not take part: field dropped */
-    CU_ASSERT_EQUAL(g.ev[0].os[0], 1);         /* raw bytes of $1 */
+    CU_ASSERT_EQUAL(g.ev[0].os[0], 1);           /* raw bytes of $1 */
     g = match_conv(s, IPPROTO_TCP, TALKER_SERVER, "N\xff\xff\0\0\0\x01x", 8, NULL, 0);
     CU_ASSERT_STRING_EQUAL(g.ev[0].version, "65535");
     CU_ASSERT_STRING_EQUAL(g.ev[0].info, "16777216");
@@ -203,33 +205,33 @@ static void test_cpe_and_tls(void)
 static void test_strict_errors(void)
 {
     static const char *bad[] = {
-        "match x m|^(a|",                   /* regex does not compile */
-        "match x m|^a",                     /* unterminated */
-        "match x m|^a|q",                   /* unknown flag */
-        "match x m|^a|ii",                  /* flag twice */
-        "match x m|a*|",                    /* matches the empty string */
-        "match x m|^a| z/zz/",              /* unknown field */
-        "match x m|^a| p/a/ p/b/",          /* field twice */
-        "match x m|^a| p/unterminated",     /* unterminated field */
-        "match x",                          /* no regex */
-        "match m|^a|",                      /* no service (the regex is read as one) */
-        "frobnicate 1",                     /* unknown directive */
-        "rarity 0",                         /* out of range */
-        "rarity ten",                       /* not a number */
-        "ports 1-",                         /* bad list */
-        "ports 70000",                      /* out of range */
-        "Exclude 80",                       /* after a Probe */
-        "Probe SCTP X q||",                 /* transport */
-        "Probe TCP X q|\\x4|",              /* short hex escape */
-        "Probe TCP X q|abc",                /* unterminated bytes */
-        "Probe TCP X q|a| payload",         /* junk after the bytes */
-        "Probe TCP NULL q|x|",              /* reopened with other bytes */
-        "fallback a,,b",                    /* empty name */
+        "match x m|^(a|",               /* regex does not compile */
+        "match x m|^a",                 /* unterminated */
+        "match x m|^a|q",               /* unknown flag */
+        "match x m|^a|ii",              /* flag twice */
+        "match x m|a*|",                /* matches the empty string */
+        "match x m|^a| z/zz/",          /* unknown field */
+        "match x m|^a| p/a/ p/b/",      /* field twice */
+        "match x m|^a| p/unterminated", /* unterminated field */
+        "match x",                      /* no regex */
+        "match m|^a|",                  /* no service (the regex is read as one) */
+        "frobnicate 1",                 /* unknown directive */
+        "rarity 0",                     /* out of range */
+        "rarity ten",                   /* not a number */
+        "ports 1-",                     /* bad list */
+        "ports 70000",                  /* out of range */
+        "Exclude 80",                   /* after a Probe */
+        "Probe SCTP X q||",             /* transport */
+        "Probe TCP X q|\\x4|",          /* short hex escape */
+        "Probe TCP X q|abc",            /* unterminated bytes */
+        "Probe TCP X q|a| payload",     /* junk after the bytes */
+        "Probe TCP NULL q|x|",          /* reopened with other bytes */
+        "fallback a,,b",                /* empty name */
         "match toolongservicename-abcdefghijklmnop m|^a|",
         /* from here on, lenient loading keeps the line (nmap copies such '$' as text) */
-        "match x m|^a| p/$2/", /* no such group */
-        "match x m|^(a)| p/$Q(1)/",         /* unknown substitution */
-        "match x m|^(a)| p/$I(1,\"=\")/",   /* bad endianness */
+        "match x m|^a| p/$2/",            /* no such group */
+        "match x m|^(a)| p/$Q(1)/",       /* unknown substitution */
+        "match x m|^(a)| p/$I(1,\"=\")/", /* bad endianness */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char text[256], err[256] = "";
@@ -246,9 +248,8 @@ static void test_strict_errors(void)
         struct sigset *l = sigset_create();
         char out[512] = "";
         FILE *v = fmemopen(out, sizeof out, "w");
-        CU_ASSERT_EQUAL(sigset_load_buffer(l, "dir/t.sig", text, strlen(text), false, v, err,
-                                           sizeof err),
-                        0);
+        CU_ASSERT_EQUAL(
+            sigset_load_buffer(l, "dir/t.sig", text, strlen(text), false, v, err, sizeof err), 0);
         fclose(v);
         CU_ASSERT_EQUAL(sigset_stats(l)->rejected, 1);
         CU_ASSERT_EQUAL(sigset_stats(l)->probes, 1);
@@ -262,6 +263,28 @@ static void test_strict_errors(void)
     s = load("Probe TCP A q|a|\nfallback Nope\n", true, err, sizeof err);
     CU_ASSERT_PTR_NULL(s);
     CU_ASSERT_STRING_EQUAL(err, "t.sig:2: fallback probe Nope not found");
+}
+
+/* Leniently, the lines under a rejected Probe are rejected too, not given to the one before. */
+static void test_lenient_bad_probe(void)
+{
+    const char *text = "Probe TCP NULL q||\n"
+                       "match a m|^A|\n"
+                       "Probe TCP Bad q|\\xZZ|\n"
+                       "match b m|^B|\n"
+                       "Probe TCP Good q|G|\n"
+                       "match c m|^C|\n";
+    struct sigset *s = sigset_create();
+    char err[256];
+    CU_ASSERT_EQUAL(
+        sigset_load_buffer(s, "t.sig", text, strlen(text), false, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(sigset_finalize(s, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(sigset_stats(s)->rejected, 2);
+    CU_ASSERT_EQUAL(sigset_stats(s)->matches, 2);
+    CU_ASSERT_EQUAL(banner(s, "B").n, 0);
+    CU_ASSERT_EQUAL(banner(s, "A").n, 1);
+    CU_ASSERT_EQUAL(match_conv(s, IPPROTO_TCP, TALKER_CLIENT, "C", 1, "G", 1).n, 1);
+    sigset_destroy(s);
 }
 
 /* Several files each open the NULL probe; lines accumulate in load order. */
@@ -344,14 +367,15 @@ static void test_passive_server_first_vs_http(void)
 static void test_passive_udp_dns(void)
 {
     struct sigset *s = load_ok(
-        "Probe UDP Query q|\\x12\\x34\\x01\\0\\0\\x01\\0\\0\\0\\0\\0\\0\\x03www\\x04test\\0\\0\\x01\\0\\x01|\n"
+        "Probe UDP Query "
+        "q|\\x12\\x34\\x01\\0\\0\\x01\\0\\0\\0\\0\\0\\0\\x03www\\x04test\\0\\0\\x01\\0\\x01|\n"
         "match domain m|^..\\x81[\\x80-\\x83]|s p/resolver/\n"
         "Probe UDP Knock q|KNOCK|\n"
         "match knockd m|^OPEN (\\d+)| v/$1/\n"
         "clientmatch snmp m|^\\x30.\\x02\\x01[\\x00\\x01]\\x04|s i/community request/\n");
     /* another id, another name: same shape */
-    const uint8_t q[] = {0xab, 0xcd, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'f', 'o', 'o',
-                         3,    'n',  'e',  't',  0, 0, 1, 0, 1};
+    const uint8_t q[] = {0xab, 0xcd, 0x01, 0x00, 0,   1,   0,   0, 0, 0, 0, 0, 3,
+                         'f',  'o',  'o',  3,    'n', 'e', 't', 0, 0, 1, 0, 1};
     uint8_t r[40] = {0xab, 0xcd, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0};
     struct classify_input in;
     memset(&in, 0, sizeof in);
@@ -367,8 +391,7 @@ static void test_passive_udp_dns(void)
     CU_ASSERT_STRING_EQUAL(g.ev[0].service, "domain");
     /* a response to a datagram that is not a DNS query is not matched */
     const uint8_t junk[] = {0xab, 0xcd, 0x81, 0x00, 0, 9};
-    CU_ASSERT_EQUAL(match_conv(s, IPPROTO_UDP, TALKER_CLIENT, r, sizeof r, junk, sizeof junk).n,
-                    0);
+    CU_ASSERT_EQUAL(match_conv(s, IPPROTO_UDP, TALKER_CLIENT, r, sizeof r, junk, sizeof junk).n, 0);
     /* only the first response datagram is the subject */
     const char two[] = "XXXXOPEN 7";
     in.client_head = (struct head_bytes){.data = (const uint8_t *)"KNOCK", .len = 5};
@@ -447,9 +470,9 @@ static void test_match_limit(void)
     /* it is the limit that stops them, not a quick failure */
     pcre2_match_data *md = pcre2_match_data_create(16, NULL);
     for (int i = 0; i < 2; i++)
-        CU_ASSERT_EQUAL(pcre2_match(s->sigs[i].code, (PCRE2_SPTR)head, strlen(head), 0, 0, md,
-                                    s->mctx),
-                        PCRE2_ERROR_MATCHLIMIT);
+        CU_ASSERT_EQUAL(
+            pcre2_match(s->sigs[i].code, (PCRE2_SPTR)head, strlen(head), 0, 0, md, s->mctx),
+            PCRE2_ERROR_MATCHLIMIT);
     pcre2_match_data_free(md);
     head[4000] = 'c';
     head[4001] = '!';
@@ -542,6 +565,7 @@ void suite_signature(void)
                {"any delimiter", test_any_delimiter}, {"flags i and s", test_flags},
                {"probe escapes", test_probe_escapes}, {"substitutions", test_substitutions},
                {"cpe and ssl/", test_cpe_and_tls}, {"strict errors", test_strict_errors},
+               {"lenient: bad Probe", test_lenient_bad_probe},
                {"probe reopened across files", test_reopen_across_files},
                {"softmatch", test_softmatch},
                {"passive: server first vs HTTP", test_passive_server_first_vs_http},
