@@ -415,6 +415,48 @@ static void test_passive_udp_dns(void)
     sigset_destroy(s);
 }
 
+/* Probes are recognised by the shape of their bytes, whatever their names. */
+static void test_passive_shapes(void)
+{
+    struct sigset *s = load_ok(
+        "Probe UDP Snmp1 "
+        "q|\\x30\\x1a\\x02\\x01\\x00\\x04\\x04abcd\\xa0\\x0f\\x02\\x01\\x01\\x02\\x01"
+        "\\x00\\x02\\x01\\x00\\x30\\x04\\x30\\x02\\x06\\x00|\n"
+        "match snmp m|^\\x30.\\x02\\x01\\x00\\x04|s p/agent/\n"
+        "Probe TCP Hi q|\\x16\\x03\\x01\\x00\\x05\\x01\\x00\\x00\\x01\\x00|\n"
+        "match ssl m|^\\x16\\x03[\\x00-\\x04]..\\x02|s p/tls server/\n"
+        "Probe TCP DnsT q|\\x00\\x0c\\x00\\x00\\x10\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00|\n"
+        "match domain m|^..\\x00\\x00\\x90|s\n"
+        "Probe TCP Web q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
+        "match http m|^HTTP/1\\.|\n"
+        "Probe TCP Rtsp q|OPTIONS / RTSP/1.0\\r\\n\\r\\n|\n"
+        "match rtsp m|^RTSP/1\\.0 |\n");
+    const uint8_t get[] = {0x30, 0x1c, 0x02, 0x01, 0x00, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c'};
+    const uint8_t resp[] = {0x30, 0x30, 0x02, 0x01, 0x00, 0x04, 0x06, 'p', 'u', 'b'};
+    struct got g = match_conv(s, IPPROTO_UDP, TALKER_CLIENT, resp, sizeof resp, get, sizeof get);
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].product, "agent");
+    const uint8_t ch[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03};
+    const uint8_t sh[] = {0x16, 0x03, 0x03, 0x00, 0x5a, 0x02, 0x00, 0x00, 0x56};
+    g = match_conv(s, IPPROTO_TCP, TALKER_CLIENT, sh, sizeof sh, ch, sizeof ch);
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].product, "tls server");
+    const uint8_t q[] = {0x00, 0x1d, 0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                         0x00, 0x00, 0x01, 'a',  0x02, 'b',  'c',  0x00, 0x00, 0x01, 0x00, 0x01};
+    const uint8_t a[] = {0x00, 0x30, 0x00, 0x00, 0x90, 0x00};
+    g = match_conv(s, IPPROTO_TCP, TALKER_CLIENT, a, sizeof a, q, sizeof q);
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].service, "domain");
+    const char *rtsp = "DESCRIBE rtsp://cam/ RTSP/1.0\r\nCSeq: 1\r\n\r\n";
+    g = match_conv(s, IPPROTO_TCP, TALKER_CLIENT, "RTSP/1.0 200 OK\r\n", 17, rtsp, strlen(rtsp));
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].service, "rtsp");
+    /* an HTTP answer to an RTSP request is not looked up under the HTTP probe */
+    g = match_conv(s, IPPROTO_TCP, TALKER_CLIENT, "HTTP/1.0 200 OK\r\n", 17, rtsp, strlen(rtsp));
+    CU_ASSERT_EQUAL(g.n, 0);
+    sigset_destroy(s);
+}
+
 static void test_clientmatch(void)
 {
     struct sigset *s = load_ok("Probe TCP NULL q||\n"
@@ -561,15 +603,15 @@ static void test_list(void)
 
 void suite_signature(void)
 {
-    UNIT_SUITE("signature", NULL, NULL, {"every directive", test_every_directive},
-               {"any delimiter", test_any_delimiter}, {"flags i and s", test_flags},
-               {"probe escapes", test_probe_escapes}, {"substitutions", test_substitutions},
-               {"cpe and ssl/", test_cpe_and_tls}, {"strict errors", test_strict_errors},
-               {"lenient: bad Probe", test_lenient_bad_probe},
-               {"probe reopened across files", test_reopen_across_files},
-               {"softmatch", test_softmatch},
-               {"passive: server first vs HTTP", test_passive_server_first_vs_http},
-               {"passive: UDP DNS", test_passive_udp_dns}, {"clientmatch", test_clientmatch},
-               {"match limit", test_match_limit}, {"head assembly", test_head_assembly},
-               {"threads", test_threads}, {"list", test_list});
+    UNIT_SUITE(
+        "signature", NULL, NULL, {"every directive", test_every_directive},
+        {"any delimiter", test_any_delimiter}, {"flags i and s", test_flags},
+        {"probe escapes", test_probe_escapes}, {"substitutions", test_substitutions},
+        {"cpe and ssl/", test_cpe_and_tls}, {"strict errors", test_strict_errors},
+        {"lenient: bad Probe", test_lenient_bad_probe},
+        {"probe reopened across files", test_reopen_across_files}, {"softmatch", test_softmatch},
+        {"passive: server first vs HTTP", test_passive_server_first_vs_http},
+        {"passive: UDP DNS", test_passive_udp_dns}, {"passive: probe shapes", test_passive_shapes},
+        {"clientmatch", test_clientmatch}, {"match limit", test_match_limit},
+        {"head assembly", test_head_assembly}, {"threads", test_threads}, {"list", test_list});
 }
