@@ -7,6 +7,11 @@
  * is "strong" (a well-known owner: 22, 25, 53, 80, 443, ...) or "weak"
  * (commonly seen there, but no owner to contradict). The port alone never
  * identifies a service; this table only judges what was identified.
+ *
+ * In services, "X" is X in the clear, "ssl/X" is X inside TLS and "ssl" is a
+ * TLS handshake with nothing seen inside: 443 lists "https ssl/http ssl", so
+ * HTTP inside TLS and bare TLS are ok there and plain HTTP is a mismatch.
+ * Ports may be ranges ("6000-6063"). Names compare without regard to case.
  */
 #ifndef PS_PORTS_H
 #define PS_PORTS_H
@@ -27,7 +32,10 @@ struct port_table;
 struct port_table *port_table_create(void);
 void port_table_destroy(struct port_table *t);
 
-/* Add a file; later files override earlier entries. -1 on error ("file:line: why" in err). */
+/*
+ * Add a file; later files override earlier entries. -1 on error ("file:line: why"
+ * in err), and then nothing of that file is applied.
+ */
 int port_table_load(struct port_table *t, const char *path, char *err, size_t errlen);
 
 /* The expected services as text ("http http-proxy"), or "" if none. */
