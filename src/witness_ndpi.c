@@ -112,6 +112,8 @@ struct ndpi_witness_flow {
     ndpi_protocol proto; /* the last label nDPI returned */
     uint16_t packets;
     bool done;
+    bool have_transport;
+    uint8_t transport;       /* of the first packet given to nDPI; others are not given */
     uint8_t ssh_seen;        /* bit per enum ssh_field: filled */
     uint8_t ssh_from_client; /* bit per enum ssh_field: filled by a client packet */
 };
@@ -392,6 +394,30 @@ static bool dissection_complete(struct ndpi_witness *w, const struct ndpi_witnes
            !ndpi_extra_dissection_possible(w->mod, s->flow);
 }
 
+/* The transport nDPI will read from this IP header, as far as one byte tells it. */
+static uint8_t l3_transport(const struct packet_view *pkt)
+{
+    if (pkt->l3_len >= 20 && (pkt->l3[0] >> 4) == 4)
+        return pkt->l3[9];
+    return pkt->transport;
+}
+
+/*
+ * Whether this packet may go to nDPI. nDPI keeps TCP and UDP state in one
+ * union and frees its TCP buffers only if the flow's last packet was TCP: a
+ * packet of another transport in the same flow state corrupts it and leaks.
+ * The flow table never mixes transports; this holds even if it did.
+ */
+static bool same_transport(struct ndpi_witness_flow *s, const struct packet_view *pkt)
+{
+    uint8_t t = l3_transport(pkt);
+    if (!s->have_transport) {
+        s->have_transport = true;
+        s->transport = t;
+    }
+    return t == s->transport;
+}
+
 bool ndpi_witness_feed(struct ndpi_witness *w, struct ndpi_witness_flow **state,
                        const struct packet_view *pkt, bool from_client)
 {
@@ -406,7 +432,7 @@ bool ndpi_witness_feed(struct ndpi_witness *w, struct ndpi_witness_flow **state,
     if (s->done)
         return true;
     /* nDPI takes the length as an unsigned short; a larger datagram cannot be given whole. */
-    if (pkt->l3 && pkt->l3_len && pkt->l3_len <= UINT16_MAX) {
+    if (pkt->l3 && pkt->l3_len && pkt->l3_len <= UINT16_MAX && same_transport(s, pkt)) {
         s->proto = ndpi_detection_process_packet(w->mod, s->flow, pkt->l3,
                                                  (unsigned short)pkt->l3_len, pkt->ts_us / 1000u);
         note_ssh_fields(s, from_client);

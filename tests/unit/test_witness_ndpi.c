@@ -401,6 +401,60 @@ static void test_state_freed(void)
     CU_ASSERT_TRUE(ndpi_witness_flow_bytes() >= 688);
 }
 
+/* Read packet n (from 1) of a capture into buf; fills v. */
+static bool packet_of(const char *path, int n, uint8_t *buf, size_t cap, struct packet_view *v)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(path, errbuf);
+    if (!p)
+        return false;
+    struct pcap_pkthdr *h;
+    const u_char *frame;
+    bool ok = false;
+    for (int i = 0; i < n && pcap_next_ex(p, &h, &frame) == 1; i++)
+        ok = i == n - 1 && h->caplen > 14 && h->caplen - 14 <= cap;
+    if (ok) {
+        memcpy(buf, frame + 14, h->caplen - 14);
+        ok = view_of(buf, h->caplen - 14, 0, v);
+    }
+    pcap_close(p);
+    return ok;
+}
+
+/*
+ * A UDP packet in a TCP flow's state (the flow table never does this) is not
+ * given to nDPI: after TCP payload nDPI holds a reassembly buffer, and a UDP
+ * packet would make it forget that buffer, a leak the AddressSanitizer build
+ * reports. Then the flow goes on as the TCP flow it was.
+ */
+static void test_mixed_transport(void)
+{
+    static uint8_t bufs[3][2048];
+    struct packet_view v;
+    struct ndpi_witness_flow *state = NULL;
+    /* The client's first segment of random bytes to 443: TCP payload nDPI cannot place. */
+    CU_ASSERT_TRUE_FATAL(packet_of(DATA "random-443.pcap", 4, bufs[0], 2048, &v));
+    CU_ASSERT_EQUAL_FATAL(v.transport, IPPROTO_TCP);
+    CU_ASSERT_FALSE(ndpi_witness_feed(witness, &state, &v, true));
+    CU_ASSERT_TRUE_FATAL(packet_of(DATA "dns-53.pcap", 1, bufs[1], 2048, &v));
+    CU_ASSERT_FALSE(ndpi_witness_feed(witness, &state, &v, true));
+    struct run r;
+    memset(&r, 0, sizeof r);
+    ndpi_witness_finish(witness, &state, NULL, &r.detail, collect, &r);
+    CU_ASSERT_PTR_NULL(state);
+    CU_ASSERT_EQUAL(r.n_ev, 0); /* the DNS query was not seen */
+
+    for (int i = 1; i <= 4; i++) { /* SYN, SYN-ACK, ACK, ClientHello; then the DNS query */
+        CU_ASSERT_TRUE_FATAL(packet_of(DATA "tls-sni-443.pcap", i, bufs[2], 2048, &v));
+        ndpi_witness_feed(witness, &state, &v, i != 2);
+    }
+    CU_ASSERT_TRUE_FATAL(packet_of(DATA "dns-53.pcap", 1, bufs[1], 2048, &v));
+    ndpi_witness_feed(witness, &state, &v, true);
+    ndpi_witness_finish(witness, &state, NULL, &r.detail, collect, &r);
+    CU_ASSERT_PTR_NULL(state);
+    assert_one(&r, "http", "tls", "ndpi:TLS");
+}
+
 /* ---- (6) the map file ---------------------------------------------------------------- */
 
 /* Write text to a temporary map file; path receives its name. */
@@ -555,6 +609,7 @@ void suite_witness_ndpi(void)
                {"tls named by port", test_tls_named_by_port}, {"ftp on 2121", test_ftp_on_2121},
                {"redis on 443", test_redis_on_443}, {"snmp heuristic", test_snmp_heuristic},
                {"dns on 5300", test_dns_on_5300}, {"state freed", test_state_freed},
-               {"map errors", test_map_errors}, {"map rows", test_map_rows},
-               {"shipped map", test_shipped_map}, {"two threads", test_two_threads});
+               {"mixed transport", test_mixed_transport}, {"map errors", test_map_errors},
+               {"map rows", test_map_rows}, {"shipped map", test_shipped_map},
+               {"two threads", test_two_threads});
 }
