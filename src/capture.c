@@ -276,17 +276,24 @@ struct reader {
     bool stopped; /* the callback or a signal asked to stop */
 };
 
+/*
+ * Reading stopped on an error. libpcap says "truncated" when the file ends
+ * mid-record; anything else (a corrupt record, a pcapng interface of another
+ * link type) also ends the input early. Either way the packets before it
+ * were delivered, and the input counts as truncated.
+ */
 static void report_cut(struct reader *r, pcap_t *p, const char *name, uint64_t frames)
 {
     long pos = ftell(pcap_file(p));
+    const char *why = pcap_geterr(p);
+    const char *what = strstr(why, "truncated") ? "capture cut off" : "stopped reading";
     progress_clear(&r->progress);
     if (pos >= 0)
-        fprintf(stderr,
-                "portsleuth: warning: %s: capture cut off at byte %ld after %llu packets (%s)\n",
-                name, pos, (unsigned long long)frames, pcap_geterr(p));
+        fprintf(stderr, "portsleuth: warning: %s: %s at byte %ld after %llu packets (%s)\n", name,
+                what, pos, (unsigned long long)frames, why);
     else
-        fprintf(stderr, "portsleuth: warning: %s: capture cut off after %llu packets (%s)\n", name,
-                (unsigned long long)frames, pcap_geterr(p));
+        fprintf(stderr, "portsleuth: warning: %s: %s after %llu packets (%s)\n", name, what,
+                (unsigned long long)frames, why);
     r->stats->inputs_truncated++;
 }
 
