@@ -25,11 +25,12 @@
  *    is a website or company carried by the master, and the master's row
  *    counts. An app carried by TLS (a master whose row is the TLS row) gets
  *    tunnel "tls";
- *  - rows with tunnel "tls" (IMAPS, POPS, SMTPS, DoH_DoT) are TLS that nDPI
- *    named after the port it ran on: HTTPS on 993 is labelled "IMAPS". When
- *    nDPI dissected the TLS handshake itself, only TLS is proved and the TLS
- *    row counts instead (IMAP upgraded by STARTTLS, seen by the IMAP
- *    dissector, keeps its row);
+ *  - rows with tunnel "tls" (IMAPS, POPS, SMTPS, DoH_DoT) are names nDPI
+ *    gives to TLS by the port it runs on: HTTPS on 993 is labelled "IMAPS".
+ *    When nDPI dissected a TLS handshake, only TLS is proved and the TLS row
+ *    counts instead. When it did not, its mail dissector read the protocol
+ *    in clear (nDPI 4.2 labels plain IMAP on 143 "IMAPS" too): the row's
+ *    service without the tunnel;
  *  - the TLS row ("ssl") becomes "http" in tunnel "tls" when every protocol the
  *    client offered by ALPN is an HTTP version (h2, http/1.1, ...): the
  *    client asked for nothing but HTTP inside. So "TLS.Google" fetched by a
@@ -535,7 +536,8 @@ static bool label_service(const struct ndpi_witness *w, const struct ndpi_witnes
         return false;
     bool tls = label_is_tls(p) && tls_handshake_dissected(s->flow);
     const struct map_row *row = row_of(w, id, transport);
-    if (row && strcmp(row->tunnel, "tls") == 0 && tls) {
+    bool named_by_port = row && strcmp(row->tunnel, "tls") == 0;
+    if (named_by_port && tls) {
         id = NDPI_PROTOCOL_TLS; /* the service came from the port; TLS is what was seen */
         row = row_of(w, id, transport);
     }
@@ -550,7 +552,8 @@ static bool label_service(const struct ndpi_witness *w, const struct ndpi_witnes
         tunnel[0] = '\0';
     } else {
         evidence_set(service, EV_SERVICE_MAX, row->service);
-        evidence_set(tunnel, 8, row->tunnel);
+        /* No TLS handshake seen: what nDPI read was the service in clear. */
+        evidence_set(tunnel, 8, named_by_port && !tls ? "" : row->tunnel);
     }
     if (id != p.master_protocol && is_tls_row(w, p.master_protocol, transport))
         evidence_set(tunnel, 8, "tls");

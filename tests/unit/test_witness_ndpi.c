@@ -4,10 +4,12 @@
  * The captures in tests/data/ndpi/ were recorded with tcpdump on the loopback
  * of a private network namespace while real clients talked to real servers:
  * OpenSSH's sshd, python3 -m http.server, dnsmasq, openssl s_server with curl
- * (TLS 1.2, SNI svc.portsleuth.test), and small Python peers for random bytes
- * and an FTP dialogue. The test reads them with libpcap, skips the link layer
- * itself and hands nDPI the IP header through a hand-built packet_view, so it
- * depends on nothing but the witness. The first packet's sender is the client.
+ * (TLS 1.2, SNI svc.portsleuth.test), redis-server and redis-cli, snmpd and
+ * snmpget, and curl against small Python responders speaking FTP and IMAP;
+ * random bytes came from Python peers. The test reads them with libpcap,
+ * skips the link layer itself and hands nDPI the IP header through a
+ * hand-built packet_view, so it depends on nothing but the witness. The first
+ * packet's sender is the client.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -313,6 +315,15 @@ static void test_tls_named_by_port(void)
     CU_ASSERT_STRING_EQUAL(r.detail.tls.sni, "svc.portsleuth.test");
 }
 
+/* curl against a small IMAP responder on 143, no TLS at all: nDPI 4.2 says "IMAPS". */
+static void test_plain_imap(void)
+{
+    struct run r;
+    run_capture("imap-plain-143.pcap", &r);
+    assert_one(&r, "imap", "", "ndpi:IMAPS");
+    CU_ASSERT_FALSE(r.detail.tls.seen);
+}
+
 /* Measured blind spot: FTP that only reads the banner is Unknown; with a login it is ftp. */
 static void test_ftp_on_2121(void)
 {
@@ -606,10 +617,10 @@ void suite_witness_ndpi(void)
                {"port guess is no evidence", test_port_guess_is_no_evidence},
                {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni},
                {"detail only fills empty", test_detail_only_fills_empty},
-               {"tls named by port", test_tls_named_by_port}, {"ftp on 2121", test_ftp_on_2121},
-               {"redis on 443", test_redis_on_443}, {"snmp heuristic", test_snmp_heuristic},
-               {"dns on 5300", test_dns_on_5300}, {"state freed", test_state_freed},
-               {"mixed transport", test_mixed_transport}, {"map errors", test_map_errors},
-               {"map rows", test_map_rows}, {"shipped map", test_shipped_map},
-               {"two threads", test_two_threads});
+               {"tls named by port", test_tls_named_by_port}, {"plain imap", test_plain_imap},
+               {"ftp on 2121", test_ftp_on_2121}, {"redis on 443", test_redis_on_443},
+               {"snmp heuristic", test_snmp_heuristic}, {"dns on 5300", test_dns_on_5300},
+               {"state freed", test_state_freed}, {"mixed transport", test_mixed_transport},
+               {"map errors", test_map_errors}, {"map rows", test_map_rows},
+               {"shipped map", test_shipped_map}, {"two threads", test_two_threads});
 }
