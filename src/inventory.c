@@ -19,10 +19,13 @@
 #include <string.h>
 #include <sys/random.h>
 
+/* The chain pointer sits just before the record's key (host, port, transport) so a
+ * lookup walking a chain touches one cache line per record. */
 struct endpoint_slot {
-    struct endpoint_record rec;
     struct endpoint_slot *next;
+    struct endpoint_record rec;
     struct ps_addr *clients; /* distinct client hosts, up to PS_MAX_CLIENTS_TRACKED */
+    uint8_t evidence_cap;    /* room in rec.evidence; grows by doubling */
 };
 
 struct expectation {
@@ -252,23 +255,39 @@ static bool same_evidence(const struct evidence *a, const struct evidence *b)
            strcmp(a->version, b->version) == 0 && strcmp(a->info, b->info) == 0;
 }
 
-/* Insert keeping the list sorted by rank; when full, the weakest is dropped. */
-static bool add_evidence(struct endpoint_record *rec, const struct evidence *ev)
+/* Room for one more piece of evidence, up to the cap. Most endpoints hold two or three,
+ * so the list starts small. */
+static bool evidence_room(struct endpoint_slot *s)
 {
+    if (s->rec.evidence_count < s->evidence_cap ||
+        s->evidence_cap == PS_MAX_EVIDENCE_PER_ENDPOINT)
+        return true;
+    unsigned cap = s->evidence_cap ? s->evidence_cap * 2u : 2u;
+    if (cap > PS_MAX_EVIDENCE_PER_ENDPOINT)
+        cap = PS_MAX_EVIDENCE_PER_ENDPOINT;
+    struct evidence *ne = realloc(s->rec.evidence, cap * sizeof *ne);
+    if (!ne)
+        return s->rec.evidence_count > 0; /* keep what there is; the weakest may be dropped */
+    s->rec.evidence = ne;
+    s->evidence_cap = (uint8_t)cap;
+    return true;
+}
+
+/* Insert keeping the list sorted by rank; when full, the weakest is dropped. */
+static bool add_evidence(struct endpoint_slot *s, const struct evidence *ev)
+{
+    struct endpoint_record *rec = &s->rec;
     for (unsigned i = 0; i < rec->evidence_count; i++)
         if (same_evidence(&rec->evidence[i], ev))
             return false;
-    if (!rec->evidence) {
-        rec->evidence = calloc(PS_MAX_EVIDENCE_PER_ENDPOINT, sizeof *rec->evidence);
-        if (!rec->evidence)
-            return false;
-    }
+    if (!evidence_room(s))
+        return false;
     unsigned n = rec->evidence_count, pos = n;
     while (pos > 0 && evidence_rank(&rec->evidence[pos - 1]) < evidence_rank(ev))
         pos--;
-    if (pos >= PS_MAX_EVIDENCE_PER_ENDPOINT)
+    if (pos >= s->evidence_cap)
         return false;
-    if (n == PS_MAX_EVIDENCE_PER_ENDPOINT)
+    if (n == s->evidence_cap)
         n--;
     memmove(&rec->evidence[pos + 1], &rec->evidence[pos], (n - pos) * sizeof *rec->evidence);
     rec->evidence[pos] = *ev;
@@ -402,14 +421,14 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
     for (unsigned i = 0; i < nev; i++) {
         struct evidence e = ev[i];
         canonical_service(inv, e.service);
-        added |= add_evidence(rec, &e);
+        added |= add_evidence(s, &e);
     }
     const struct expectation *x =
         find_expectation(inv, &in->server, in->server_port, in->transport);
     if (x) {
         struct evidence e;
         announced_evidence(x, &e);
-        added |= add_evidence(rec, &e);
+        added |= add_evidence(s, &e);
     }
     if (added || first_flow) {
         struct evidence before = rec->best;
@@ -444,7 +463,7 @@ void inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_
     if (s) {
         struct evidence e;
         announced_evidence(x, &e);
-        if (add_evidence(&s->rec, &e)) {
+        if (add_evidence(s, &e)) {
             judge(inv, &s->rec);
             s->rec.changed = true;
         }

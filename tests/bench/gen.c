@@ -182,7 +182,7 @@ static void one_conversation(struct writer *w, struct rng *r, const struct servi
 {
     struct conv k = {
         .c = 0x0a000000u | (next(r) & 0xffffu) << 8 | (1 + next(r) % 250),
-        .s = 0xac100000u | (next(r) % 64) << 8 | (1 + next(r) % 32),
+        .s = 0xac100000u | (1 + next(r) % 200), /* few servers, many clients */
         .cport = (uint16_t)(32768 + next(r) % 28000),
         .sport = sv->port,
         .cseq = next(r),
