@@ -117,6 +117,10 @@ struct ndpi_witness_flow {
     uint8_t transport;       /* of the first packet given to nDPI; others are not given */
     uint8_t ssh_seen;        /* bit per enum ssh_field: filled */
     uint8_t ssh_from_client; /* bit per enum ssh_field: filled by a client packet */
+    /* The client as the feeder saw it: the roles may be swapped before finish. */
+    bool have_client;
+    uint16_t client_port;
+    struct ps_addr client;
 };
 
 /* nDPI 4.2 forbids setting modules up concurrently; this is the only shared state. */
@@ -438,9 +442,27 @@ bool ndpi_witness_feed(struct ndpi_witness *w, struct ndpi_witness_flow **state,
                                                  (unsigned short)pkt->l3_len, pkt->ts_us / 1000u);
         note_ssh_fields(s, from_client);
     }
+    if (!s->have_client) {
+        s->have_client = true;
+        s->client = from_client ? pkt->src : pkt->dst;
+        s->client_port = from_client ? pkt->sport : pkt->dport;
+    }
     s->packets++;
     s->done = dissection_complete(w, s) || s->packets >= PS_NDPI_PACKET_BUDGET;
     return s->done;
+}
+
+/*
+ * The classify stage may decide that the side fed as client is the server
+ * (a banner told it so); then what the client sent is what the server sent.
+ */
+static void follow_roles(struct ndpi_witness_flow *s, const struct classify_input *in)
+{
+    if (!in || !s->have_client)
+        return;
+    if (s->client_port == in->server_port && addr_compare(&s->client, &in->server) == 0 &&
+        !(s->client_port == in->client_port && addr_compare(&s->client, &in->client) == 0))
+        s->ssh_from_client = (uint8_t)(~s->ssh_from_client & s->ssh_seen);
 }
 
 /* ---- the verdict -------------------------------------------------------------------- */
@@ -675,6 +697,7 @@ void ndpi_witness_finish(struct ndpi_witness *w, struct ndpi_witness_flow **stat
         u_int8_t guessed = 0;
         s->proto = ndpi_detection_giveup(w->mod, s->flow, 0, &guessed);
     }
+    follow_roles(s, in);
     if (label_known(s->proto) && s->flow->confidence == NDPI_CONFIDENCE_DPI) {
         uint8_t transport = in ? in->transport : (uint8_t)s->flow->l4_proto;
         struct evidence ev;

@@ -102,6 +102,9 @@ static bool view_of(const uint8_t *ip, uint32_t len, uint64_t ts_us, struct pack
 }
 
 /* Feed a whole capture (one conversation) to w and finish it. */
+/* Set to finish with the roles the other way round, as classify does after a banner. */
+static bool finish_swapped;
+
 static void run_capture_with(struct ndpi_witness *w, const char *path, struct flow_detail *pre,
                              struct run *r)
 {
@@ -137,6 +140,12 @@ static void run_capture_with(struct ndpi_witness *w, const char *path, struct fl
     }
     r->read_ok = skip >= 0 && !first;
     pcap_close(p);
+    if (finish_swapped) {
+        struct ps_addr a = in.client;
+        uint16_t port = in.client_port;
+        in.client = in.server, in.client_port = in.server_port;
+        in.server = a, in.server_port = port;
+    }
     ndpi_witness_finish(w, &state, &in, &r->detail, collect, r);
     r->freed = state == NULL;
 }
@@ -209,6 +218,20 @@ static void test_ssh_sides(void)
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.client_banner, "SSH-2.0-portsleuth_probe_client");
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh_server, HASSH_OPENSSH_SERVER);
     CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh, ""); /* this client sent no KEXINIT */
+}
+
+/* When classify swaps the roles after feeding, the banners and HASSH follow. */
+static void test_ssh_roles_swapped(void)
+{
+    struct run r;
+    finish_swapped = true;
+    run_capture("ssh-2222.pcap", &r);
+    finish_swapped = false;
+    assert_one(&r, "ssh", "", "ndpi:SSH");
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.client_banner, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10");
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.server_banner, "SSH-2.0-portsleuth_probe_client");
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh, HASSH_OPENSSH_SERVER);
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh_server, "");
 }
 
 /* The HASSH pair lands on the same sides whichever address is the lower. */
@@ -612,7 +635,8 @@ void suite_witness_ndpi(void)
 {
     UNIT_SUITE("witness_ndpi", suite_init, suite_cleanup, {"ssh on 22", test_ssh_on_22},
                {"ssh banners by side", test_ssh_sides},
-               {"ssh address order", test_ssh_address_order}, {"http on 22", test_http_on_22},
+               {"ssh address order", test_ssh_address_order},
+               {"ssh roles swapped", test_ssh_roles_swapped}, {"http on 22", test_http_on_22},
                {"http website on 22", test_http_website_on_22},
                {"port guess is no evidence", test_port_guess_is_no_evidence},
                {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni},
