@@ -48,6 +48,9 @@
 #define PS_DEFAULT_SNAPLEN 262144
 #define PS_LIVE_TIMEOUT_MS 200
 #define PS_PROGRESS_INTERVAL_MS 250u
+/* pcapng read without libpcap (interfaces of several link types): largest block, interfaces. */
+#define PS_PCAPNG_MAX_BLOCK (16u * 1024u * 1024u)
+#define PS_PCAPNG_MAX_IFACES 256u
 
 /* nDPI: packets fed to a flow before giving up. */
 #define PS_NDPI_PACKET_BUDGET 32u

@@ -21,6 +21,7 @@
  * live --duration. Packet time is whatever the capture says.
  */
 #include "capture.h"
+#include "capture_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -297,6 +298,40 @@ static void report_cut(struct reader *r, pcap_t *p, const char *name, uint64_t f
     r->stats->inputs_truncated++;
 }
 
+/* libpcap 1.10 refuses pcapng interfaces whose link type differs from the first one's. */
+static bool is_mixed_linktypes(pcap_t *p)
+{
+    return strstr(pcap_geterr(p), "different from the type of the first interface") != NULL;
+}
+
+/*
+ * Go on with our own pcapng reader from the frame libpcap stopped at. Returns
+ * false if the file cannot be reopened (the caller then reports libpcap's stop).
+ */
+static bool read_rest_as_pcapng(struct reader *r, const char *path, const char *name, uint64_t done)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    struct pcapng_result res;
+    pcapng_read(f, done, r->opt->bpf, r->fn, r->ctx, &stop_requested, &res);
+    fclose(f);
+    r->stats->frames += res.frames;
+    r->stats->bytes += res.bytes;
+    if (res.stopped)
+        r->stopped = true;
+    if (res.cut || res.failed) {
+        progress_clear(&r->progress);
+        fprintf(stderr, "portsleuth: warning: %s: %s at byte %ld after %llu packets (%s)\n", name,
+                strstr(res.why, "truncated") ? "capture cut off" : "stopped reading", res.offset,
+                (unsigned long long)(done + res.frames), res.why);
+        r->stats->inputs_truncated++;
+    }
+    if (res.offset > 0)
+        r->progress.done_bytes += (uint64_t)res.offset;
+    return true;
+}
+
 /* Read one input to its end. Returns 0, or 1 if it could not be read at all. */
 static int read_input(struct reader *r, const char *path)
 {
@@ -326,7 +361,9 @@ static int read_input(struct reader *r, const char *path)
         if (rc == PCAP_ERROR_BREAK) /* end of file */
             break;
         if (rc != 1) {
-            report_cut(r, p, name, frames);
+            if (!is_mixed_linktypes(p) || strcmp(path, "-") == 0 ||
+                !read_rest_as_pcapng(r, path, name, frames))
+                report_cut(r, p, name, frames);
             break;
         }
         frames++;

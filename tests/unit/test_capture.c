@@ -263,6 +263,41 @@ static void test_filter_and_stop(void)
     CU_ASSERT_EQUAL(st.frames, 3);
 }
 
+/* Two link types in one pcapng: libpcap stops at the second interface, our reader goes on. */
+static void test_pcapng_two_linktypes(void)
+{
+    struct seen s;
+    struct capture_stats st;
+    const char *err;
+    const char *p[] = {CAP "mixed.pcapng"};
+    CU_ASSERT_EQUAL(read_paths(p, 1, NULL, &s, &st, &err), 0);
+    uint64_t eth[MAX_SEEN], sll[MAX_SEEN];
+    unsigned ne = pcap_times(DEC "eth_tcp4.pcap", eth, MAX_SEEN);
+    unsigned ns = pcap_times(DEC "sll_tcp4.pcap", sll, MAX_SEEN);
+    CU_ASSERT_EQUAL_FATAL(s.n, ne + ns);
+    for (unsigned i = 0; i < ne; i++) {
+        CU_ASSERT_EQUAL(s.linktype[i], DLT_EN10MB);
+        CU_ASSERT_EQUAL(s.ts[i], eth[i]);
+    }
+    for (unsigned i = 0; i < ns; i++) {
+        CU_ASSERT_EQUAL(s.linktype[ne + i], DLT_LINUX_SLL);
+        CU_ASSERT_EQUAL(s.ts[ne + i], sll[i]); /* nanosecond ticks, 789 ns dropped */
+    }
+    CU_ASSERT_EQUAL(st.frames, ne + ns);
+    CU_ASSERT_EQUAL(st.inputs_truncated, 0);
+    CU_ASSERT_STRING_EQUAL(err, "");
+
+    CU_ASSERT_EQUAL(read_paths(p, 1, "tcp[tcpflags] & tcp-syn != 0", &s, &st, NULL), 0);
+    CU_ASSERT_EQUAL(s.n, 4);
+    CU_ASSERT_EQUAL(s.linktype[3], DLT_LINUX_SLL);
+
+    const char *q[] = {CAP "mixed-cut.pcapng"};
+    CU_ASSERT_EQUAL(read_paths(q, 1, NULL, &s, &st, &err), 0);
+    CU_ASSERT_EQUAL(s.n, ne + ns - 1);
+    CU_ASSERT_EQUAL(st.inputs_truncated, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "mixed-cut.pcapng: capture cut off at byte 2150"));
+}
+
 static void test_live_missing_interface(void)
 {
     struct capture_options opt = {.duration_s = 0.2};
@@ -299,6 +334,7 @@ void suite_capture(void)
                {"several files in order", test_several_in_order}, {"directory", test_directory},
                {"truncated", test_truncated}, {"not a capture", test_not_a_capture},
                {"standard input", test_standard_input}, {"filter and stop", test_filter_and_stop},
+               {"pcapng with two link types", test_pcapng_two_linktypes},
                {"live: missing interface", test_live_missing_interface},
                {"live: duration", test_live_duration});
 }
