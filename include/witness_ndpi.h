@@ -4,9 +4,14 @@
  * One nDPI module per worker thread. A flow is fed packets (its IP header
  * and the packet time) only until nDPI is done or PS_NDPI_PACKET_BUDGET runs
  * out; then its verdict is taken and its nDPI state freed at once. Only
- * DPI-confidence results become evidence; guesses by port or IP never do.
- * nDPI protocol names are mapped onto our service vocabulary by
- * signatures/ndpi-map.csv.
+ * DPI-confidence results become evidence; guesses by port or IP never do
+ * (nDPI is not even allowed to make them). nDPI protocol names are mapped
+ * onto our service vocabulary by signatures/ndpi-map.csv; how a label such as
+ * "TLS.Google" or "IMAPS" becomes a service is told in src/witness_ndpi.c.
+ *
+ * Threads: create and destroy may be called from any thread (they are
+ * serialised inside, as nDPI 4.2 requires); a module and the flows fed to it
+ * are then used by one thread only. A flow must always go to the same module.
  */
 #ifndef PS_WITNESS_NDPI_H
 #define PS_WITNESS_NDPI_H
