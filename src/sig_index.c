@@ -601,6 +601,8 @@ int sig_index_build(const struct sigset *s, const struct sig_list *list, struct 
     uint32_t count[258] = {0};
     for (uint32_t i = 0; i < list->n; i++) {
         const struct sig *g = &s->sigs[list->ids[i]];
+        if (g->has_gram)
+            continue; /* found through the gram filter instead */
         if (g->first_any)
             count[256]++;
         else
@@ -618,6 +620,8 @@ int sig_index_build(const struct sigset *s, const struct sig_list *list, struct 
     for (uint32_t i = 0; i < list->n; i++) {
         uint32_t id = list->ids[i];
         const struct sig *g = &s->sigs[id];
+        if (g->has_gram)
+            continue;
         if (g->first_any)
             ix->ids[fill[256]++] = id;
         else
@@ -769,11 +773,8 @@ int sig_grams_build(struct sigset *s)
     struct gram_counts c = {calloc(size, sizeof(uint32_t)), calloc(size, sizeof(uint32_t)),
                             size - 1};
     int rc = -1;
-    s->gram_needed = calloc(s->nsigs ? s->nsigs : 1, 1);
-    if (c.key && c.count && s->gram_needed) {
+    if (c.key && c.count) {
         choose_grams(s, &c);
-        for (uint32_t i = 0; i < s->nsigs; i++)
-            s->gram_needed[i] = s->sigs[i].has_gram;
         rc = build_table(s, false, &s->grams[0]) < 0 || build_table(s, true, &s->grams[1]) < 0 ? -1
                                                                                                : 0;
     }
@@ -791,8 +792,6 @@ void sig_grams_free(struct sigset *s)
         free(s->grams[t].ids);
         memset(&s->grams[t], 0, sizeof s->grams[t]);
     }
-    free(s->gram_needed);
-    s->gram_needed = NULL;
 }
 
 /* Resolve "a,b,c" to probe numbers, same transport first. */
@@ -826,6 +825,10 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
     s->any_count = 0;
     for (uint32_t i = 0; i < s->nsigs; i++)
         s->any_count += s->sigs[i].first_any;
+    if (sig_grams_build(s) < 0) {
+        snprintf(err, errlen, "signatures: out of memory");
+        return -1;
+    }
     for (uint32_t i = 0; i < s->nprobes; i++) {
         struct sig_probe *p = &s->probes[i];
         if (resolve_fallbacks(s, p, err, errlen) < 0)
@@ -841,10 +844,7 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
             snprintf(err, errlen, "signatures: out of memory");
             return -1;
         }
-    if (sig_grams_build(s) < 0) {
-        snprintf(err, errlen, "signatures: out of memory");
-        return -1;
-    }
+
     s->finalized = true;
     return 0;
 }

@@ -108,7 +108,6 @@ struct sigset {
     struct sig_list client[2]; /* clientmatch lines: [0] TCP, [1] UDP */
     struct sig_index client_index[2];
     struct gram_table grams[2]; /* [0] exact bytes, [1] caseless (lower-cased) */
-    uint8_t *gram_needed;       /* per signature: 1 if it has a gram (compact, stays in cache) */
     struct sigset_load_stats stats;
     pcre2_match_context *mctx;
     uint32_t max_groups; /* largest capture count of any pattern */

@@ -12,8 +12,10 @@
  * nmap: the first softmatch fixes the service, later softmatches are
  * ignored and a hard match counts only for that service.
  *
- * A signature whose regex requires a literal run is also skipped unless the
- * run's key gram occurs in the head (see the gram filter in sig_index.c).
+ * A signature whose regex requires a literal run is not in the first-byte
+ * index at all: it becomes a candidate only when the run's key gram occurs
+ * in the head (see the gram filter in sig_index.c), and candidates are
+ * merged into the index's order.
  *
  * Thread safety: the set is read-only once finalized; the only per-call
  * state is a per-thread scratch (PCRE2 match data and gram marks), created
@@ -233,6 +235,8 @@ bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, 
 struct scratch {
     pcre2_match_data *md;
     uint32_t *stamps;
+    uint32_t *cand; /* ids marked for this subject, sorted after marking */
+    uint32_t ncand;
     uint32_t cap;
     uint32_t epoch;
 };
@@ -246,6 +250,7 @@ static void scratch_free(void *p)
     struct scratch *sc = p;
     pcre2_match_data_free(sc->md);
     free(sc->stamps);
+    free(sc->cand);
     free(sc);
 }
 
@@ -276,15 +281,48 @@ static struct scratch *thread_scratch(uint32_t nsigs)
             return NULL;
         memset(n + sc->cap, 0, (nsigs - sc->cap) * sizeof *n);
         sc->stamps = n;
+        uint32_t *c = realloc(sc->cand, nsigs * sizeof *c);
+        if (!c)
+            return NULL;
+        sc->cand = c;
         sc->cap = nsigs;
     }
     return sc;
 }
 
+/* In-place heapsort: the candidate list is sorted without allocating. */
+static void sift_down(uint32_t *a, uint32_t root, uint32_t n)
+{
+    for (uint32_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && a[child + 1] > a[child])
+            child++;
+        if (a[root] >= a[child])
+            return;
+        uint32_t t = a[root];
+        a[root] = a[child];
+        a[child] = t;
+    }
+}
+
+static void sort_ids(uint32_t *a, uint32_t n)
+{
+    for (uint32_t i = n / 2; i-- > 0;)
+        sift_down(a, i, n);
+    for (uint32_t end = n; end-- > 1;) {
+        uint32_t t = a[0];
+        a[0] = a[end];
+        a[end] = t;
+        sift_down(a, 0, end);
+    }
+}
+
 static void stamp_ids(struct scratch *sc, const uint32_t *ids, uint32_t n)
 {
     for (uint32_t k = 0; k < n; k++)
-        sc->stamps[ids[k]] = sc->epoch;
+        if (sc->stamps[ids[k]] != sc->epoch) {
+            sc->stamps[ids[k]] = sc->epoch;
+            sc->cand[sc->ncand++] = ids[k];
+        }
 }
 
 /* Mark every signature whose gram occurs somewhere in the subject. */
@@ -294,6 +332,7 @@ static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t
         memset(sc->stamps, 0, sc->cap * sizeof *sc->stamps);
         sc->epoch = 1;
     }
+    sc->ncand = 0;
     bool exact = s->grams[0].count != NULL, caseless = s->grams[1].count != NULL;
     for (uint32_t i = 0; i + 4 <= len; i++) {
         uint32_t n, gram;
@@ -311,6 +350,7 @@ static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t
                 stamp_ids(sc, ids, n);
         }
     }
+    sort_ids(sc->cand, sc->ncand);
 }
 
 /* ---- one side's search ----------------------------------------------------------------- */
@@ -393,9 +433,6 @@ static void hard_evidence(struct search *se, const struct sig *g, int rc)
 /* Try one signature; false once the search is over (a hard match was found). */
 static bool try_sig(struct search *se, uint32_t id)
 {
-    /* the gram filter first: it reads only two compact arrays, not the signature */
-    if (!se->s->linear && se->s->gram_needed[id] && se->sc->stamps[id] != se->sc->epoch)
-        return true;
     const struct sig *g = &se->s->sigs[id];
     bool soft = g->kind == SIG_SOFTMATCH || g->kind == SIG_SOFTCLIENTMATCH;
     if (soft && se->soft)
@@ -413,8 +450,24 @@ static bool try_sig(struct search *se, uint32_t id)
     return false;
 }
 
-/* Every signature of list that can match, in priority order; false once done. */
-static bool search_list(struct search *se, const struct sig_list *list, const struct sig_index *ix)
+/* Does a gram candidate belong to the list being searched, and can it start with first? */
+static bool candidate_fits(const struct sig *g, int probe, uint8_t transport, uint8_t first)
+{
+    bool client = g->kind == SIG_CLIENTMATCH || g->kind == SIG_SOFTCLIENTMATCH;
+    if (probe >= 0 ? client || g->probe != (uint32_t)probe : !client || g->transport != transport)
+        return false;
+    return g->first_any || (g->first[first >> 3] & (1u << (first & 7)));
+}
+
+/*
+ * Every signature of a list that can match, in priority order; false once
+ * done. The list is a probe's (probe >= 0) or the client lines of a
+ * transport. Three id-sorted streams are merged: the first-byte bucket and
+ * the "any" list (signatures without a gram), and the gram candidates marked
+ * for this subject that belong here.
+ */
+static bool search_list(struct search *se, const struct sig_list *list, const struct sig_index *ix,
+                        int probe, uint8_t transport)
 {
     if (se->len == 0)
         return true; /* no pattern can match an empty subject */
@@ -424,15 +477,28 @@ static bool search_list(struct search *se, const struct sig_list *list, const st
                 return false;
         return true;
     }
-    const uint32_t *a = ix->ids + ix->off[se->subject[0]],
-                   *ae = ix->ids + ix->off[se->subject[0] + 1];
+    uint8_t first = se->subject[0];
+    const uint32_t *a = ix->ids + ix->off[first], *ae = ix->ids + ix->off[first + 1];
     const uint32_t *b = ix->ids + ix->off[256], *be = ix->ids + ix->off[257];
-    while (a < ae || b < be) {
-        uint32_t id = (b >= be || (a < ae && *a < *b)) ? *a++ : *b++;
-        if (!try_sig(se, id))
+    const uint32_t *c = se->sc->cand, *ce = c + se->sc->ncand;
+    const struct sig *sigs = se->s->sigs;
+    for (;;) {
+        while (c < ce && !candidate_fits(&sigs[*c], probe, transport, first))
+            c++;
+        uint32_t next = UINT32_MAX;
+        const uint32_t **from = NULL;
+        if (a < ae && *a < next)
+            next = *a, from = &a;
+        if (b < be && *b < next)
+            next = *b, from = &b;
+        if (c < ce && *c < next)
+            next = *c, from = &c;
+        if (!from)
+            return true;
+        (*from)++;
+        if (!try_sig(se, next))
             return false;
     }
-    return true;
 }
 
 /* ---- which probes apply ---------------------------------------------------------------- */
@@ -525,15 +591,18 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
         &ev[0]};
     struct probe_order order;
     probes_for(s, in, client, clen, &order);
+    sc->ncand = 0;
     if (!s->linear && server.len)
         mark_grams(s, sc, server.subject, server.len);
     for (uint32_t k = 0; k < order.n; k++)
-        if (!search_list(&server, &s->probes[order.ids[k]].sigs, &s->probes[order.ids[k]].index))
+        if (!search_list(&server, &s->probes[order.ids[k]].sigs, &s->probes[order.ids[k]].index,
+                         (int)order.ids[k], 0))
             break;
     struct search cl = {s, client, clen, sc->md, sc, NULL, false, &ev[1]};
+    sc->ncand = 0;
     if (!s->linear && clen && s->client[udp].n)
         mark_grams(s, sc, client, clen);
-    search_list(&cl, &s->client[udp], &s->client_index[udp]);
+    search_list(&cl, &s->client[udp], &s->client_index[udp], -1, udp ? IPPROTO_UDP : IPPROTO_TCP);
     bool have_server = side_result(&server), have_client = side_result(&cl);
     /* best first: a hard statement before a soft one, the server's side before the client's */
     if (have_client && (!have_server || ev[1].strength > ev[0].strength)) {
