@@ -117,6 +117,18 @@ static const char *const seeds[] = {
     "\x00\x01\x02\x03",
 };
 
+/* Seeds with NUL bytes inside have their length written out. */
+static size_t seed_length(const char *seed)
+{
+    if (seed[0] == '\x4a')
+        return 15;
+    if (seed[0] == '\x16')
+        return 11;
+    if (seed[0] == 'A')
+        return 8;
+    return seed[0] ? strlen(seed) : 4;
+}
+
 static void mutate(const char *seed, size_t seedlen, uint8_t *out, uint32_t *len)
 {
     uint32_t n = (uint32_t)seedlen;
@@ -166,23 +178,24 @@ static unsigned compare_index_linear(struct sigset *s, unsigned rounds, unsigned
         uint8_t head[256];
         uint32_t len;
         const char *seed = seeds[rnd(sizeof seeds / sizeof seeds[0])];
-        size_t seedlen = seed[0] ? strlen(seed) : 4;
-        if (seed[0] == '\x4a')
-            seedlen = 15;
-        else if (seed[0] == '\x16')
-            seedlen = 11;
-        else if (seed[0] == 'A')
-            seedlen = 8;
-        mutate(seed, seedlen, head, &len);
+        mutate(seed, seed_length(seed), head, &len);
         struct classify_input in;
         memset(&in, 0, sizeof in);
         in.transport = IPPROTO_TCP;
         in.first_talker = rnd(3) ? TALKER_SERVER : TALKER_CLIENT;
         in.server_head = (struct head_bytes){.data = head, .len = len};
         const char *req = requests[rnd(4)];
-        if (in.first_talker == TALKER_CLIENT)
-            in.client_head =
-                (struct head_bytes){.data = (const uint8_t *)req, .len = (uint32_t)strlen(req)};
+        uint8_t chead[256];
+        uint32_t clen = (uint32_t)strlen(req);
+        memcpy(chead, req, clen);
+        if (rnd(2)) { /* a client that says something else: clientmatch lines */
+            const char *cseed = seeds[rnd(sizeof seeds / sizeof seeds[0])];
+            mutate(cseed, seed_length(cseed), chead, &clen);
+        }
+        if (in.first_talker == TALKER_CLIENT || rnd(4) == 0)
+            in.client_head = (struct head_bytes){.data = chead, .len = clen};
+        if (rnd(8) == 0)
+            in.transport = IPPROTO_UDP;
         struct got a = {.n = 0}, b = {.n = 0};
         sigset_set_linear(s, true);
         sigset_match(s, &in, collect, &a);
@@ -223,11 +236,20 @@ static const char tricky[] = "Probe TCP NULL q||\n"
                              "match named m|^(?<n>AM)QP|\n"
                              "match caseoff m|^(?i)a(?-i)MQ|\n"
                              "match multi m|(?m)^Server:|\n"
+                             "clientmatch redis m|^\\*\\d+\\r\\n\\$\\d+\\r\\n(?i)ping|\n"
+                             "clientmatch ssh m|^SSH-([\\d.]+)-| i/client protocol $1/\n"
+                             "softclientmatch http m|^[A-Z]+ /|\n"
+                             "clientmatch http m|^GET / HTTP/1\\.1\\r\\nHost: |\n"
+                             "clientmatch zork m|ready \\d|i\n"
                              "softmatch http m|^HTTP/1\\.|\n"
                              "match http m|^HTTP/1\\.1 200.*nginx/([\\d.]+)|s v/$1/\n"
                              "Probe TCP Get q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
                              "match http m|^HTTP/1\\.[01] 401|\n"
-                             "match http m|^HTTP/1\\.1 200 OK\\r\\nServer: (\\w+)| p/$1/\n";
+                             "match http m|^HTTP/1\\.1 200 OK\\r\\nServer: (\\w+)| p/$1/\n"
+                             "Probe UDP Ping q|\\x00\\x01|\n"
+                             "match pingd m|^\\x00\\x01\\x02(.)|s v/$I(1,\">\")/\n"
+                             "match zork m|^ZORK ready|\n"
+                             "clientmatch pingd m|^\\x00\\x01\\x02\\x03|\n";
 
 static void test_index_equals_linear(void)
 {
