@@ -612,11 +612,34 @@ static void lowercase(char *s)
         *s = (char)tolower((unsigned char)*s);
 }
 
+/* The negotiated version in the words of our TLS parser; NULL if not one of them. */
+static const char *tls_version_name(uint16_t v)
+{
+    switch (v) {
+    case 0x0300:
+        return "SSLv3";
+    case 0x0301:
+        return "TLSv1.0";
+    case 0x0302:
+        return "TLSv1.1";
+    case 0x0303:
+        return "TLSv1.2";
+    case 0x0304:
+        return "TLSv1.3";
+    default:
+        return NULL;
+    }
+}
+
 static void tls_detail_fill(const struct ndpi_flow_struct *f, struct tls_detail *d)
 {
     bool any = FILL(d->sni, f->host_server_name);
     any |= FILL(d->ja3, f->protos.tls_quic.ja3_client);
     any |= FILL(d->ja3s, f->protos.tls_quic.ja3_server);
+    /* ssl_version is the negotiated one once the ServerHello (and so JA3S) was read. */
+    if (FIELD_FILLED(f->protos.tls_quic.ja3_server))
+        any |= fill_empty(d->version, sizeof d->version,
+                          tls_version_name(f->protos.tls_quic.ssl_version), sizeof d->version);
     /* nDPI 4.2 keeps the ClientHello's ALPN list here. */
     any |= FILL_PTR(d->alpn_offered, f->protos.tls_quic.alpn);
     bool cert = FILL_PTR(d->subject, f->protos.tls_quic.subjectDN);

@@ -308,10 +308,23 @@ static void test_tls_sni(void)
     CU_ASSERT_STRING_EQUAL(r.detail.tls.alpn_offered, "h2,http/1.1");
     CU_ASSERT_STRING_EQUAL(r.detail.tls.ja3, JA3_CURL);
     CU_ASSERT_STRING_EQUAL(r.detail.tls.ja3s, JA3S_OPENSSL);
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.version, "TLSv1.2");
     CU_ASSERT_TRUE(r.detail.tls.have_cert);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.detail.tls.subject, "CN=svc.portsleuth.test"));
     CU_ASSERT_PTR_NOT_NULL(strstr(r.detail.tls.issuer, "O=portsleuth"));
     CU_ASSERT_FALSE(r.detail.http.seen);
+}
+
+/* TLS 1.3 (curl --tlsv1.3): SNI and version, but the certificate is encrypted. */
+static void test_tls13(void)
+{
+    struct run r;
+    run_capture("tls13-sni-8443.pcap", &r);
+    assert_one(&r, "http", "tls", "ndpi:TLS");
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.sni, "svc.portsleuth.test");
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.version, "TLSv1.3");
+    CU_ASSERT_FALSE(r.detail.tls.have_cert);
+    CU_ASSERT_STRING_EQUAL(r.detail.tls.subject, "");
 }
 
 /* What a parser already filled stays; only empty fields are taken from nDPI. */
@@ -639,7 +652,7 @@ void suite_witness_ndpi(void)
                {"ssh roles swapped", test_ssh_roles_swapped}, {"http on 22", test_http_on_22},
                {"http website on 22", test_http_website_on_22},
                {"port guess is no evidence", test_port_guess_is_no_evidence},
-               {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni},
+               {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni}, {"tls 1.3", test_tls13},
                {"detail only fills empty", test_detail_only_fills_empty},
                {"tls named by port", test_tls_named_by_port}, {"plain imap", test_plain_imap},
                {"ftp on 2121", test_ftp_on_2121}, {"redis on 443", test_redis_on_443},
