@@ -56,6 +56,9 @@ void report_records(struct report *r, const struct endpoint_record *const *recs,
  */
 const char *report_sources(uint8_t sources, char out[32]);
 
+/* One CSV text field, quoted (by libcsv) only if it needs to be. */
+void report_csv_field(FILE *out, const char *text);
+
 /* ISO 8601 UTC with microseconds: 2026-11-21T14:02:20.123456Z */
 void report_time(uint64_t us, char out[32]);
 

@@ -591,6 +591,8 @@ int main(int argc, char **argv)
         shard_pool_finish(pool);
     }
 
+    /* Live CSV rows already carry the header; the final inventory follows under it. */
+    ropt.no_header = c.iface != NULL;
     report = report_open(out, &ropt);
     if (report) {
         report_inventory(report, inv);

@@ -4,7 +4,6 @@
  * Written after the endpoint report in the same format. Every value from the
  * wire goes through report_escape, as in the endpoint report.
  */
-#include <csv.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,7 +62,7 @@ static void write_csv(FILE *out, const struct client_record *const *recs, size_t
                 if (c == 5)
                     fputs(col[c], out);
                 else
-                    csv_fwrite(out, col[c], strlen(col[c]));
+                    report_csv_field(out, col[c]);
             }
             fputc('\n', out);
         }

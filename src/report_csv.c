@@ -2,10 +2,10 @@
  * report_csv.c - CSV: a header row, then one line per endpoint, the columns of
  * the contract in order (report_columns).
  *
- * Text fields are quoted by libcsv (csv_fwrite); numbers are written bare.
- * Every value is already escaped (report_fields_of), so a record is always
- * exactly one line even though CSV could quote a newline: grep and cut keep
- * working on the output.
+ * A text field is quoted by libcsv (csv_fwrite) only when it needs it (a comma,
+ * a quote, or space at either end), so plain rows stay plain for grep and cut;
+ * numbers are written bare. Every value is already escaped (report_fields_of),
+ * so a record is always exactly one line even though CSV could quote a newline.
  */
 #include "report_internal.h"
 
@@ -15,6 +15,17 @@
 static bool column_is_number(enum report_column c)
 {
     return c == COL_PORT || c == COL_CONFIDENCE || c == COL_FLOWS || c == COL_CLIENTS;
+}
+
+void report_csv_field(FILE *out, const char *text)
+{
+    size_t n = strlen(text);
+    bool quote = strpbrk(text, ",\"\r\n") != NULL ||
+                 (n && (text[0] == ' ' || text[n - 1] == ' '));
+    if (quote)
+        csv_fwrite(out, text, n);
+    else
+        fputs(text, out);
 }
 
 void report_csv_header(struct report *r)
@@ -37,7 +48,7 @@ void report_csv_row(struct report *r, const struct endpoint_record *rec)
         if (column_is_number((enum report_column)i))
             fputs(f.col[i], r->out);
         else
-            csv_fwrite(r->out, f.col[i], strlen(f.col[i]));
+            report_csv_field(r->out, f.col[i]);
     }
     fputc('\n', r->out);
 }
