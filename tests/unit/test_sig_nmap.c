@@ -6,6 +6,7 @@
  * With PS_SIG_BENCH=1 in the environment it also prints matches/s for an SSH
  * banner and an HTTP exchange, with a ~250-line set and with the nmap file.
  */
+#include <glob.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,8 +313,10 @@ static void bench_set(const char *name, const struct sigset *s)
     in.server_head =
         (struct head_bytes){.data = (const uint8_t *)resp, .len = (uint32_t)strlen(resp)};
     double r2 = rate(s, &in);
-    fprintf(stderr, "\nbench %s: ssh banner %.0f matches/s, http exchange %.0f matches/s\n", name,
-            r1, r2);
+    struct got g = {.n = 0};
+    sigset_match(s, &in, collect, &g);
+    fprintf(stderr, "\nbench %s: ssh banner %.0f matches/s, http exchange %.0f matches/s (%s %s)\n",
+            name, r1, r2, g.n ? g.ev[0].service : "-", g.n ? g.ev[0].product : "-");
 }
 
 static void test_bench(void)
@@ -356,6 +359,20 @@ static void test_bench(void)
     if (s)
         bench_set("nmap file", s);
     sigset_destroy(s);
+    /* and our own files, as they are today */
+    glob_t files;
+    if (glob("signatures/*.sig", 0, NULL, &files) == 0) {
+        s = sigset_create();
+        bool ok = true;
+        for (size_t i = 0; i < files.gl_pathc && ok; i++)
+            ok = sigset_load_file(s, files.gl_pathv[i], true, NULL, err, sizeof err) == 0;
+        if (ok && sigset_finalize(s, err, sizeof err) == 0)
+            bench_set("signatures/*.sig", s);
+        else
+            fprintf(stderr, "\nsignatures/*.sig: %s\n", err);
+        sigset_destroy(s);
+        globfree(&files);
+    }
 }
 
 void suite_sig_nmap(void)
