@@ -423,6 +423,7 @@ struct run {
     struct cli *cli;
     struct shard_pool *pool;
     struct report *live_report;
+    unsigned long live_rows;
 };
 
 static bool on_frame(const struct capture_frame *frame, void *ctx)
@@ -435,8 +436,10 @@ static bool on_frame(const struct capture_frame *frame, void *ctx)
 static void on_record_changed(const struct endpoint_record *rec, void *ctx)
 {
     struct run *r = ctx;
-    if (r->live_report)
+    if (r->live_report) {
         report_record(r->live_report, rec);
+        r->live_rows++;
+    }
 }
 
 static void on_signal(int sig)
@@ -592,7 +595,7 @@ int main(int argc, char **argv)
     }
 
     /* Live CSV rows already carry the header; the final inventory follows under it. */
-    ropt.no_header = c.iface != NULL;
+    ropt.no_header = run.live_rows > 0;
     report = report_open(out, &ropt);
     if (report) {
         report_inventory(report, inv);

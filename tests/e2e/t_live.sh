@@ -30,10 +30,16 @@ ip netns exec "$cli" "$PS_BIN" -q -i psl1 --duration 4 -F csv -o "$work/report.c
 ps_pid=$!
 sleep 1.5
 for _ in 1 2 3; do ip netns exec "$cli" curl -s -o /dev/null --max-time 2 http://10.98.0.1:22/ ; done
+# Live mode writes an endpoint as soon as it is identified, not only at the end.
+sleep 0.5
+kill -0 "$ps_pid" 2>/dev/null || { echo "portsleuth ended before the streaming check"; exit 1; }
+tr -d '"' <"$work/report.csv" | grep -q '^10\.98\.0\.1,22,tcp,http,' ||
+    { echo "no row for 10.98.0.1:22 while the capture was still running"; cat "$work/report.csv"; exit 1; }
 wait "$ps_pid"; rc=$?
 echo "exit status $rc"; cat "$work/err"; cat "$work/report.csv"
 [ $rc -eq 0 ] || exit 1
 grep -q '^host,port,transport,service' "$work/report.csv" || { echo "no CSV header"; exit 1; }
+[ "$(grep -c '^host,port' "$work/report.csv")" -eq 1 ] || { echo "more than one CSV header"; exit 1; }
 line=$(tr -d '"' <"$work/report.csv" | grep '^10\.98\.0\.1,22,tcp,' | tail -n 1)
 [ -n "$line" ] || { echo "the server 10.98.0.1:22 was not reported"; exit 1; }
 echo "$line" | grep -q ',http,' || { echo "10.98.0.1:22 was not named http"; exit 1; }
