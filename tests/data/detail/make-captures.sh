@@ -42,6 +42,16 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W
     -addext "subjectAltName=DNS:odd.example,IP:2001:db8::1,email:x@y.z" 2>/dev/null
 openssl x509 -in "$W/odd.pem" -outform der -out "$OUT/odd.der"
 
+# Wait (up to 10 s) until something listens on the port: servers start slowly on a busy box.
+wait_port() {
+    for _ in $(seq 100); do
+        ss -Hltn "sport = :$1" | grep -q . && return 0
+        sleep 0.1
+    done
+    echo "nothing listens on port $1" >&2
+    return 1
+}
+
 cap_start() {
     tcpdump -i lo -U -s 0 -w "$W/$1.pcap" "tcp port $2" 2>/dev/null &
     CAP=$!
@@ -62,7 +72,7 @@ tls_conv() { # name port server-args client-args
     openssl s_server -accept "127.0.0.1:$port" -naccept 1 $3 -quiet </dev/null \
         >/dev/null 2>&1 &
     SRV=$!
-    sleep 1
+    wait_port "$port"
     # shellcheck disable=SC2086
     echo Q | openssl s_client -connect "127.0.0.1:$port" $4 >/dev/null 2>&1 || true
     wait "$SRV" 2>/dev/null || true
@@ -91,7 +101,7 @@ cap_start ssh 2222
 /usr/sbin/sshd -D -e -p 2222 -o ListenAddress=127.0.0.1 -h "$W/hostkey" -f /dev/null \
     -o PidFile=none -o UsePAM=no 2>/dev/null &
 SRV=$!
-sleep 1
+wait_port 2222
 ssh -F /dev/null -p 2222 -i "$W/userkey" -o BatchMode=yes -o StrictHostKeyChecking=no \
     -o UserKnownHostsFile=/dev/null nobody@127.0.0.1 true >/dev/null 2>&1 || true
 kill "$SRV"
@@ -113,7 +123,7 @@ EOF
 cap_start http 8080
 (cd "$W" && python3 srv.py 8080 >/dev/null 2>&1) &
 SRV=$!
-sleep 1
+wait_port 8080
 curl -s -A "portsleuth-test/1.0" -o /dev/null http://127.0.0.1:8080/ || true
 wait "$SRV" 2>/dev/null || true
 cap_stop http 8080
