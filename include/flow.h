@@ -78,8 +78,8 @@ struct flow_stats {
     uint64_t closed;
     uint64_t evicted;
     uint64_t heads_with_gaps; /* counted as their flows leave the table */
-    uint64_t retransmissions;
-    uint64_t out_of_order;
+    uint64_t retransmissions; /* segments with no new byte, while heads were being kept */
+    uint64_t out_of_order;    /* segments past a hole, while heads were being kept */
     uint64_t peak_active;
     uint64_t alloc_failures; /* packets that found no flow because memory ran out */
 };
