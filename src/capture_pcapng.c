@@ -31,6 +31,7 @@
 #define OPT_IF_TSRESOL 9
 #define OPT_IF_TSOFFSET 14
 #define US_PER_S 1000000u
+#define TSOFFSET_MAX_S 10000000000ll
 
 struct ng_iface {
     int linktype;
@@ -116,7 +117,11 @@ static void read_idb_options(struct ng_reader *r, struct ng_iface *i, const uint
         } else if (code == OPT_IF_TSOFFSET && olen >= 8) {
             uint64_t v;
             memcpy(&v, p + 4, 8);
-            i->tsoffset_s = (int64_t)(r->swap ? __builtin_bswap64(v) : v);
+            int64_t off = (int64_t)(r->swap ? __builtin_bswap64(v) : v);
+            /* Beyond a few centuries it is nonsense; clamped so microseconds cannot overflow. */
+            i->tsoffset_s = off > TSOFFSET_MAX_S    ? TSOFFSET_MAX_S
+                            : off < -TSOFFSET_MAX_S ? -TSOFFSET_MAX_S
+                                                    : off;
         }
         p += 4 + padded;
         len -= 4 + padded;
