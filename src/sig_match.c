@@ -261,6 +261,8 @@ static void scratch_key_create(void)
 
 static struct scratch *thread_scratch(uint32_t nsigs)
 {
+    if (nsigs == 0)
+        nsigs = 1; /* an empty set still gets real arrays: no pointer arithmetic on NULL */
     struct scratch *sc = scratch_thread;
     if (!sc) {
         pthread_once(&scratch_once, scratch_key_create);
@@ -469,7 +471,7 @@ static bool candidate_fits(const struct sig *g, int probe, uint8_t transport, ui
 static bool search_list(struct search *se, const struct sig_list *list, const struct sig_index *ix,
                         int probe, uint8_t transport)
 {
-    if (se->len == 0)
+    if (se->len == 0 || list->n == 0)
         return true; /* no pattern can match an empty subject */
     if (se->s->linear) {
         for (uint32_t i = 0; i < list->n; i++)

@@ -287,6 +287,29 @@ static void test_lenient_bad_probe(void)
     sigset_destroy(s);
 }
 
+/* Regression (fuzz): a set with no signatures at all matches nothing, harmlessly. */
+static void *empty_set_body(void *p)
+{
+    const struct sigset *s = p;
+    static int n;
+    n = banner(s, "SSH-2.0-x\r\n").n;
+    n += match_conv(s, IPPROTO_TCP, TALKER_CLIENT, "a", 1, "b", 1).n;
+    n += match_conv(s, IPPROTO_UDP, TALKER_CLIENT, "a", 1, "b", 1).n;
+    return &n;
+}
+
+static void test_empty_set(void)
+{
+    struct sigset *s = load_ok("# nothing here\n\n");
+    /* a fresh thread: its scratch is first sized by this empty set */
+    pthread_t t;
+    void *n = NULL;
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, empty_set_body, s), 0);
+    pthread_join(t, &n);
+    CU_ASSERT_EQUAL(*(int *)n, 0);
+    sigset_destroy(s);
+}
+
 /* Several files each open the NULL probe; lines accumulate in load order. */
 static void test_reopen_across_files(void)
 {
@@ -608,7 +631,7 @@ void suite_signature(void)
         {"any delimiter", test_any_delimiter}, {"flags i and s", test_flags},
         {"probe escapes", test_probe_escapes}, {"substitutions", test_substitutions},
         {"cpe and ssl/", test_cpe_and_tls}, {"strict errors", test_strict_errors},
-        {"lenient: bad Probe", test_lenient_bad_probe},
+        {"lenient: bad Probe", test_lenient_bad_probe}, {"empty set", test_empty_set},
         {"probe reopened across files", test_reopen_across_files}, {"softmatch", test_softmatch},
         {"passive: server first vs HTTP", test_passive_server_first_vs_http},
         {"passive: UDP DNS", test_passive_udp_dns}, {"passive: probe shapes", test_passive_shapes},
