@@ -125,8 +125,9 @@ const char *flow_end_reason_name(enum flow_end_reason r);
 /* True when both heads need nothing more (see stream_head_complete). */
 bool flow_heads_complete(const struct flow *f);
 
-/* Fill classify's view of a flow: server and client by role, their heads, who spoke first. */
-void flow_classify_input(const struct flow *f, struct classify_input *in);
+/* Fill classify's view of a flow read with `server` (0 or 1) as the server side: its
+ * endpoints, both heads, who spoke first. */
+void flow_classify_input(const struct flow *f, int server, struct classify_input *in);
 
 /* True for a port servers commonly listen on (below 1024, or in a short list of common ones). */
 bool flow_port_is_server_like(uint16_t port);

@@ -67,21 +67,6 @@ static void discard(const struct evidence *ev, void *ctx)
     (void)ctx;
 }
 
-static void fill_input(const struct flow *f, int server, struct classify_input *in)
-{
-    int client = !server;
-    memset(in, 0, sizeof *in);
-    in->transport = f->key.transport;
-    in->server = f->key.addr[server];
-    in->client = f->key.addr[client];
-    in->server_port = f->key.port[server];
-    in->client_port = f->key.port[client];
-    stream_head_view(&f->head[server], &in->server_head);
-    stream_head_view(&f->head[client], &in->client_head);
-    if (f->first_talker)
-        in->first_talker = f->first_talker - 1 == server ? TALKER_SERVER : TALKER_CLIENT;
-}
-
 /* The witnesses that read the bytes themselves: signatures and protocol parsers. */
 static void read_conversation(struct engine *e, const struct classify_input *in,
                               struct evidence_buf *out, struct flow_detail *detail)
@@ -132,7 +117,7 @@ static void classify(struct engine *e, struct flow *f)
 
     int server = f->server;
     struct classify_input in;
-    fill_input(f, server, &in);
+    flow_classify_input(f, server, &in);
     if (!f->packets[server] && !f->head[!server].len) {
         /* Nobody answered and nothing was said: no server endpoint to speak of. */
         if (ws)
@@ -145,7 +130,7 @@ static void classify(struct engine *e, struct flow *f)
     if ((f->role_reason == ROLE_GUESS || f->role_reason == ROLE_PORT) &&
         !identifies_server(&e->evidence[0])) {
         struct classify_input swapped;
-        fill_input(f, !server, &swapped);
+        flow_classify_input(f, !server, &swapped);
         read_conversation(e, &swapped, &e->evidence[1], &e->detail[1]);
         if (identifies_server(&e->evidence[1])) {
             flow_set_server(f, !server, ROLE_BANNER);

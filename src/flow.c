@@ -716,9 +716,9 @@ bool flow_heads_complete(const struct flow *f)
     return stream_head_complete(&f->head[0]) && stream_head_complete(&f->head[1]);
 }
 
-void flow_classify_input(const struct flow *f, struct classify_input *in)
+void flow_classify_input(const struct flow *f, int server, struct classify_input *in)
 {
-    int srv = f->server, cli = 1 - f->server;
+    int srv = server, cli = 1 - server;
     memset(in, 0, sizeof *in);
     in->transport = f->key.transport;
     in->server = f->key.addr[srv];

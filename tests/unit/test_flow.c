@@ -170,7 +170,7 @@ static void test_handshake_roles(void)
     CU_ASSERT_EQUAL(f->last_us, T0 + 40);
 
     struct classify_input in;
-    flow_classify_input(f, &in);
+    flow_classify_input(f, f->server, &in);
     CU_ASSERT_EQUAL(in.transport, IPPROTO_TCP);
     CU_ASSERT_EQUAL(in.server_port, 2222);
     CU_ASSERT_EQUAL(in.client_port, 40000);
