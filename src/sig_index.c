@@ -663,9 +663,15 @@ static uint32_t gram_of(const uint8_t *p, bool caseless)
     return v;
 }
 
+static uint32_t gram_filter_bit(uint32_t gram)
+{
+    return (gram * 0x85ebca6bu) >> 16;
+}
+
 const uint32_t *sig_grams_find(const struct gram_table *t, uint32_t gram, uint32_t *n)
 {
-    if (!t->count)
+    uint32_t bit = gram_filter_bit(gram);
+    if (!(t->filter[bit >> 6] & (1ull << (bit & 63))))
         return NULL;
     for (uint32_t i = gram_slot(gram, t->mask);; i = (i + 1) & t->mask) {
         if (!t->count[i])
@@ -757,6 +763,8 @@ static int build_table(const struct sigset *s, bool caseless, struct gram_table 
         while (t->count[slot])
             slot = (slot + 1) & t->mask;
         t->key[slot] = gram;
+        uint32_t bit = gram_filter_bit(gram);
+        t->filter[bit >> 6] |= 1ull << (bit & 63);
         t->start[slot] = k;
         t->count[slot] = e - k;
         k = e;

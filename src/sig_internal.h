@@ -73,7 +73,11 @@ struct sig_index {
 };
 
 /* 4-byte gram -> the signatures keyed by it: open addressing, count 0 = empty slot. */
+#define SIG_GRAM_FILTER_BITS 65536u /* one bit per 16-bit hash of a gram: most windows stop here   \
+                                     */
+
 struct gram_table {
+    uint64_t filter[SIG_GRAM_FILTER_BITS / 64];
     uint32_t *key, *start, *count;
     uint32_t mask;
     uint32_t *ids;
