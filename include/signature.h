@@ -15,7 +15,13 @@
  *
  * Cost does not grow with the number of signatures: each is indexed by the
  * literal bytes its regex must start with, so a head is tried only against
- * the signatures that can match it.
+ * the signatures that can match it. Signatures whose regex requires a longer
+ * literal run are found instead through a 4-byte "gram" of that run that
+ * occurs in the head (see src/sig_index.c).
+ *
+ * Threads: load and finalize from one thread; after sigset_finalize the set
+ * is read-only and sigset_match may run in several threads at once (each
+ * thread keeps its own small scratch, made on its first call).
  */
 #ifndef PS_SIGNATURE_H
 #define PS_SIGNATURE_H
@@ -57,7 +63,12 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen);
 
 const struct sigset_load_stats *sigset_stats(const struct sigset *s);
 
-/* Emit evidence for every signature the conversation matches (best first). */
+/*
+ * Emit the conversation's signature evidence, best first: at most one record
+ * from the server's head (its first hard match, else its first softmatch)
+ * and one from the client's head (clientmatch lines). Does not allocate
+ * (after a thread's first call).
+ */
 void sigset_match(const struct sigset *s, const struct classify_input *in, evidence_fn emit,
                   void *ctx);
 
