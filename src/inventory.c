@@ -301,6 +301,20 @@ static void fill_empty(char *dst, size_t size, const char *src)
         evidence_set(dst, size, src);
 }
 
+/* Bare "ssl" says only that TLS was seen; when a witness named what runs inside (nDPI from
+ * the ALPN it saw, say) that more specific statement is the identification. */
+static const struct evidence *refine_tls(const struct endpoint_record *rec)
+{
+    const struct evidence *top = &rec->evidence[0];
+    if (strcmp(top->service, "ssl") != 0 || top->tunnel[0])
+        return top;
+    for (unsigned i = 1; i < rec->evidence_count; i++)
+        if (strcmp(rec->evidence[i].tunnel, "tls") == 0 &&
+            rec->evidence[i].strength >= STRENGTH_NDPI)
+            return &rec->evidence[i];
+    return top;
+}
+
 /* The record's identification, sources, confidence and verdict from its evidence. */
 static void judge(const struct inventory *inv, struct endpoint_record *rec)
 {
@@ -310,13 +324,22 @@ static void judge(const struct inventory *inv, struct endpoint_record *rec)
     for (unsigned i = 0; i < rec->evidence_count; i++)
         rec->sources |= rec->evidence[i].witness;
     if (rec->evidence_count) {
-        const struct evidence *top = &rec->evidence[0];
+        const struct evidence *top = refine_tls(rec);
         rec->best = *top;
+        /* The strongest evidence sets the base (it agrees with top: refine_tls only moves
+           from bare ssl to a service inside TLS). */
         static const uint8_t base[] = {0, 45, 65, 75, 85, 95};
-        int conf = base[top->strength <= STRENGTH_ANNOUNCED ? top->strength : 0];
-        uint8_t agreeing = top->witness;
-        for (unsigned i = 1; i < rec->evidence_count; i++) {
+        uint8_t strongest = rec->evidence[0].strength;
+        int conf = base[strongest <= STRENGTH_ANNOUNCED ? strongest : 0];
+        uint8_t agreeing = rec->evidence[0].witness;
+        for (unsigned i = 0; i < rec->evidence_count; i++) {
             const struct evidence *e = &rec->evidence[i];
+            if (i == 0 || e == top) {
+                if (!(agreeing & e->witness))
+                    conf += 10;
+                agreeing |= e->witness;
+                continue;
+            }
             if (services_agree(top, e)) {
                 if (strcmp(e->service, top->service) == 0) {
                     fill_empty(rec->best.product, sizeof rec->best.product, e->product);

@@ -115,6 +115,17 @@ static void test_tls_specific_wins(void)
     CU_ASSERT_STRING_EQUAL(r->best.service, "http");
     CU_ASSERT_STRING_EQUAL(r->best.tunnel, "tls");
     inventory_destroy(inv);
+
+    /* The parser saw only TLS; nDPI saw HTTP inside it: the inside is the identification. */
+    inv = inventory_create(NULL);
+    struct evidence f[2] = {ev("ssl", "", "", "", WITNESS_PARSER, STRENGTH_PARSER),
+                            ev("http", "tls", "", "", WITNESS_NDPI, STRENGTH_NDPI)};
+    r = inventory_add_flow(inv, &in, 1, 2, NULL, f, 2);
+    CU_ASSERT_STRING_EQUAL(r->best.service, "http");
+    CU_ASSERT_STRING_EQUAL(r->best.tunnel, "tls");
+    CU_ASSERT_EQUAL(r->sources, WITNESS_PARSER | WITNESS_NDPI);
+    CU_ASSERT(r->confidence >= 85); /* two witnesses agree */
+    inventory_destroy(inv);
 }
 
 static void test_clients_and_endpoints(void)
