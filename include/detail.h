@@ -1,9 +1,13 @@
 /*
- * detail.h - what protocol parsers read out of stream heads: TLS, SSH, HTTP.
+ * detail.h - what protocol parsers read out of stream heads: TLS, SSH, HTTP
+ * over TCP; DNS, SNMP and NTP over UDP.
  *
  * These protocols need real parsing (TLS records and handshake messages, the
- * SSH KEXINIT, HTTP headers) to be recognised and described, so they are
- * code rather than signature lines. Each parser reads a classify_input,
+ * SSH KEXINIT, HTTP headers, DNS messages, SNMP's BER, NTP headers) to be
+ * recognised and described, so they are code rather than signature lines.
+ * The UDP parsers name a service only when a server datagram answers a
+ * client datagram (same DNS id and question, same SNMP request-id or msgID,
+ * NTP origin timestamp = the client's transmit timestamp), never by port. Each parser reads a classify_input,
  * fills its part of a flow_detail and emits evidence with WITNESS_PARSER.
  * Parsers never trust lengths from the wire and never read past a head.
  */
@@ -51,10 +55,46 @@ struct http_detail {
     char method[16];
 };
 
+#define DETAIL_TEXT_MAX 128
+
+struct dns_detail {
+    bool seen;                   /* a query and the response that answers it */
+    uint16_t id;
+    char qname[DETAIL_NAME_MAX]; /* the question, dotted ("." for the root), escaped */
+    uint16_t qtype, qclass;
+    uint8_t opcode, rcode;
+    uint16_t answers;              /* ANCOUNT of the response */
+    char version[DETAIL_TEXT_MAX]; /* CHAOS TXT version.bind / version.server answer */
+};
+
+struct snmp_detail {
+    bool seen;           /* a request and the response that answers it */
+    int version;         /* 1, 2 (v2c) or 3 */
+    char community[64];  /* v1/v2c community string: sensitive, never put in evidence */
+    char pdu[16];        /* the server's PDU: "get-response", "report", "encrypted" */
+    int error_status;    /* of the server's PDU, -1 if it was not readable */
+    char sys_descr[DETAIL_NAME_MAX];      /* sysDescr.0 in the response */
+    char sys_object_id[DETAIL_TEXT_MAX];  /* sysObjectID.0 in the response, dotted */
+    char engine_id[65];  /* v3: the server's msgAuthoritativeEngineID, hex */
+    char user[64];       /* v3: the client's msgUserName */
+};
+
+struct ntp_detail {
+    bool seen;          /* a mode 3 request and the mode 4 reply that answers it */
+    uint8_t version;    /* of the server's reply */
+    uint8_t stratum;
+    uint8_t leap;       /* 3: the server's clock is not synchronised */
+    int8_t precision;   /* log2 seconds */
+    char refid[24];     /* stratum 0/1: the ASCII code ("GPS", "INIT"); else dotted IPv4 */
+};
+
 struct flow_detail {
     struct tls_detail tls;
     struct ssh_detail ssh;
     struct http_detail http;
+    struct dns_detail dns;
+    struct snmp_detail snmp;
+    struct ntp_detail ntp;
 };
 
 /* Run every parser on the conversation; fills *out and emits evidence. */
@@ -66,5 +106,10 @@ bool tls_parse(const struct classify_input *in, struct tls_detail *out, evidence
 bool ssh_parse(const struct classify_input *in, struct ssh_detail *out, evidence_fn emit, void *ctx);
 bool http_parse(const struct classify_input *in, struct http_detail *out, evidence_fn emit,
                 void *ctx);
+/* UDP: they read the datagrams of both heads (head_bytes.datagram_end) and ignore ports. */
+bool dns_parse(const struct classify_input *in, struct dns_detail *out, evidence_fn emit, void *ctx);
+bool snmp_parse(const struct classify_input *in, struct snmp_detail *out, evidence_fn emit,
+                void *ctx);
+bool ntp_parse(const struct classify_input *in, struct ntp_detail *out, evidence_fn emit, void *ctx);
 
 #endif

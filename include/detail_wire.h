@@ -1,7 +1,8 @@
 /*
  * detail_wire.h - the small tools the detail parsers (tls.c, x509.c, ssh.c,
- * http.c) share: a bounds-checked byte cursor, a bounded text builder, and
- * MD5 in hex for the JA3/JA3S/HASSH fingerprints.
+ * http.c, dns.c, snmp.c, ntp.c) share: a bounds-checked byte cursor, the
+ * datagrams of a UDP head, a bounded text builder, and MD5 in hex for the
+ * JA3/JA3S/HASSH fingerprints.
  *
  * The cursor is the only way those parsers read wire bytes: every read
  * checks what is left, and a failed read poisons the cursor (ok = false) so
@@ -86,6 +87,34 @@ static inline struct wire wire_sub(struct wire *w, size_t n)
     w->p += n;
     w->left -= n;
     return s;
+}
+
+/*
+ * UDP heads: how many datagrams a head holds, and the i-th one as a cursor. A
+ * head with no recorded boundaries (datagrams == 0) but some bytes is one
+ * datagram. Boundaries are checked, not trusted: one that runs backwards or
+ * past the head gives a failed, empty cursor.
+ */
+static inline unsigned wire_datagram_count(const struct head_bytes *h)
+{
+    if (!h->data)
+        return 0;
+    if (h->datagrams == 0)
+        return h->len ? 1 : 0;
+    return h->datagrams < PS_MAX_UDP_DATAGRAMS ? h->datagrams : PS_MAX_UDP_DATAGRAMS;
+}
+
+static inline struct wire wire_datagram(const struct head_bytes *h, unsigned i)
+{
+    struct wire none = {NULL, 0, false};
+    if (i >= wire_datagram_count(h))
+        return none;
+    if (h->datagrams == 0)
+        return wire_of(h->data, h->len);
+    uint32_t start = i ? h->datagram_end[i - 1] : 0, end = h->datagram_end[i];
+    if (start > end || end > h->len)
+        return none;
+    return wire_of(h->data + start, end - start);
 }
 
 /* A bounded, always terminated string that takes whole pieces or stops. */

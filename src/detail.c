@@ -1,11 +1,13 @@
 /*
- * detail.c - runs the protocol parsers (TLS, SSH, HTTP) over a conversation,
- * and holds what they share: bounded text building and MD5 fingerprints.
+ * detail.c - runs the protocol parsers (TLS, SSH, HTTP over TCP; DNS, SNMP,
+ * NTP over UDP) over a conversation, and holds what they share: bounded text
+ * building and MD5 fingerprints.
  *
  * detail_parse looks at the first bytes of each head and runs only the
  * parsers whose protocol can be there (a TLS record starts with 0x16, an SSH
  * identification with "SSH-", HTTP with "HTTP/" or a request method), so a
- * conversation that is none of them costs a few comparisons.
+ * conversation that is none of them costs a few comparisons. The UDP
+ * parsers each reject a foreign datagram in a few comparisons of their own.
  *
  * Text taken from the wire is made safe here once: printable ASCII is kept,
  * valid UTF-8 is kept where the field allows it, and every other byte
@@ -195,9 +197,17 @@ void detail_parse(const struct classify_input *in, struct flow_detail *out, evid
                   void *ctx)
 {
     memset(out, 0, sizeof *out);
-    /* All three run over TCP; on UDP, DTLS and SSDP look alike but are other things. */
-    if (in->transport == IPPROTO_UDP)
+    /*
+     * TLS, SSH and HTTP run over TCP only (on UDP, DTLS and SSDP look alike but
+     * are other things); DNS, SNMP and NTP over UDP, each rejecting what is not
+     * its own within the first bytes of a datagram.
+     */
+    if (in->transport == IPPROTO_UDP) {
+        dns_parse(in, &out->dns, emit, ctx);
+        snmp_parse(in, &out->snmp, emit, ctx);
+        ntp_parse(in, &out->ntp, emit, ctx);
         return;
+    }
     if (looks_like_tls(&in->server_head) || looks_like_tls(&in->client_head))
         tls_parse(in, &out->tls, emit, ctx);
     if (looks_like_ssh(in))

@@ -3,7 +3,7 @@
  *
  * The object carries the contract's columns under the same names (port,
  * confidence, flows and clients as numbers), then what the parsers read:
- * "tls", "ssh" and "http" objects when that protocol was seen, and the list
+ * "tls", "ssh", "http", "dns", "snmp" and "ntp" objects when that protocol was seen, and the list
  * of "evidence" behind the verdict. jansson needs valid UTF-8; every string
  * goes through report_escape first, which leaves printable ASCII only, so the
  * JSON and CSV values of a field are the same text.
@@ -101,6 +101,45 @@ static json_t *http_object(const struct http_detail *h)
     return o;
 }
 
+static json_t *dns_object(const struct dns_detail *d)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(d->id));
+    SET_TEXT(o, "qname", d->qname);
+    json_object_set_new(o, "qtype", json_integer(d->qtype));
+    json_object_set_new(o, "qclass", json_integer(d->qclass));
+    json_object_set_new(o, "opcode", json_integer(d->opcode));
+    json_object_set_new(o, "rcode", json_integer(d->rcode));
+    json_object_set_new(o, "answers", json_integer(d->answers));
+    SET_TEXT(o, "version", d->version);
+    return o;
+}
+
+static json_t *snmp_object(const struct snmp_detail *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "version", json_integer(s->version));
+    SET_TEXT(o, "community", s->community);
+    SET_TEXT(o, "pdu", s->pdu);
+    json_object_set_new(o, "error_status", json_integer(s->error_status));
+    SET_TEXT(o, "sys_descr", s->sys_descr);
+    SET_TEXT(o, "sys_object_id", s->sys_object_id);
+    SET_TEXT(o, "engine_id", s->engine_id);
+    SET_TEXT(o, "user", s->user);
+    return o;
+}
+
+static json_t *ntp_object(const struct ntp_detail *n)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "version", json_integer(n->version));
+    json_object_set_new(o, "stratum", json_integer(n->stratum));
+    json_object_set_new(o, "leap", json_integer(n->leap));
+    json_object_set_new(o, "precision", json_integer(n->precision));
+    SET_TEXT(o, "refid", n->refid);
+    return o;
+}
+
 static json_t *evidence_object(const struct evidence *e)
 {
     char sources[32];
@@ -151,6 +190,12 @@ static json_t *record_object(const struct endpoint_record *rec)
         json_object_set_new(o, "ssh", ssh_object(&d->ssh));
     if (d && d->http.seen)
         json_object_set_new(o, "http", http_object(&d->http));
+    if (d && d->dns.seen)
+        json_object_set_new(o, "dns", dns_object(&d->dns));
+    if (d && d->snmp.seen)
+        json_object_set_new(o, "snmp", snmp_object(&d->snmp));
+    if (d && d->ntp.seen)
+        json_object_set_new(o, "ntp", ntp_object(&d->ntp));
     json_t *ev = json_array();
     unsigned n = rec->evidence ? rec->evidence_count : 0;
     for (unsigned i = 0; i < n && i < PS_MAX_EVIDENCE_PER_ENDPOINT; i++)
