@@ -1,16 +1,18 @@
 /*
  * capture.c - frames from capture files or a live interface, through libpcap.
  *
- * Files: every path is expanded first (a directory into its regular files,
- * sorted by name; "-" into standard input), then each input is opened with
- * nanosecond timestamps - libpcap scales microsecond files up, so one
- * conversion serves pcap and pcapng of either resolution - and read with
- * pcap_next_ex. The BPF filter is compiled per input because each input has
- * its own link type. An input that cannot be opened is reported on one line
- * and skipped; one that ends mid-packet keeps every packet before the cut and
- * is reported with the byte offset where reading stopped (ftell on the
- * stream; standard input goes through a counting stream so pipes have
- * offsets too).
+ * Files: every path is expanded first (a directory into its regular files
+ * that start like a capture, sorted by name; "-" into standard input), then
+ * each input is opened with nanosecond timestamps - libpcap scales
+ * microsecond files up, so one conversion serves pcap and pcapng of either
+ * resolution - and read with pcap_next_ex. The BPF filter is compiled per
+ * input because each input has its own link type. An input that cannot be
+ * opened is reported on one line and skipped; one that ends mid-packet keeps
+ * every packet before the cut and is reported with the byte offset where
+ * reading stopped (ftell on the stream; standard input goes through a
+ * counting stream so pipes have offsets too). A pcapng file whose interfaces
+ * have several link types, which libpcap 1.10 stops on, is read on from that
+ * point by capture_pcapng.c.
  *
  * Live: pcap_create/pcap_activate, then a non-blocking handle polled with a
  * short timeout, so the stop flag and the duration are looked at a few times
@@ -140,7 +142,31 @@ static int skip_hidden(const struct dirent *e)
     return e->d_name[0] != '.';
 }
 
-/* Every regular file in dir, sorted by name. False (message printed) if dir cannot be listed. */
+/* Whether the file starts like a pcap (either byte order, micro or nano) or a pcapng. */
+static bool has_capture_magic(const char *path)
+{
+    static const uint32_t magics[] = {0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u,
+                                      0xa1b2cd34u, 0x34cdb2a1u, 0x0a0d0d0au};
+    uint8_t b[4];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return true; /* let the open report why */
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    if (n < sizeof b)
+        return false;
+    uint32_t m = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+        if (m == magics[i])
+            return true;
+    return false;
+}
+
+/*
+ * Every capture file in dir, sorted by name: regular files that start like a
+ * capture (a directory of captures often holds notes or checksums too).
+ * False (message printed) if dir cannot be listed.
+ */
 static bool list_directory(struct input_list *l, const char *dir)
 {
     struct dirent **names;
@@ -151,12 +177,14 @@ static bool list_directory(struct input_list *l, const char *dir)
     }
     bool ok = true;
     for (int i = 0; i < n; i++) {
-        size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+        size_t dlen = strlen(dir);
+        size_t len = dlen + strlen(names[i]->d_name) + 2;
         char *path = malloc(len);
         struct stat st;
         if (path) {
-            snprintf(path, len, "%s/%s", dir, names[i]->d_name);
-            if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            bool slash = dlen > 0 && dir[dlen - 1] == '/';
+            snprintf(path, len, "%s%s%s", dir, slash ? "" : "/", names[i]->d_name);
+            if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && has_capture_magic(path))
                 ok = list_add(l, path) && ok;
         } else {
             ok = false;
