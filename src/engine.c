@@ -23,6 +23,7 @@
 #include "ftp.h"
 
 #define OWNER_NDPI_DONE 0x01
+#define OWNER_NDPI_HANDSHAKE 0x02 /* nDPI has seen the ACK that completes the handshake */
 #define ENGINE_MAX_FLOW_EVIDENCE 24u
 
 struct evidence_buf {
@@ -236,6 +237,24 @@ void engine_frame(struct engine *e, const struct capture_frame *frame)
         engine_packet(e, &pkt);
 }
 
+/*
+ * Whether nDPI should see this packet. A bare TCP ACK (no payload, no SYN,
+ * FIN or RST) teaches it nothing once the handshake is complete, yet costs a
+ * pass over its payload-less dissectors: the handshake's own ACK is fed
+ * (nDPI tracks the three-way handshake), later bare ACKs are not. Checked on
+ * the corpus: nDPI's verdicts are the same with and without them.
+ */
+static bool ndpi_wants(struct flow *f, const struct packet_view *pkt)
+{
+    if (pkt->transport != IPPROTO_TCP || pkt->payload_wire_len ||
+        (pkt->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST)))
+        return true;
+    if (f->syn_seen != 3 || (f->owner_flags & OWNER_NDPI_HANDSHAKE))
+        return false;
+    f->owner_flags |= OWNER_NDPI_HANDSHAKE;
+    return true;
+}
+
 void engine_packet(struct engine *e, const struct packet_view *pkt)
 {
     e->now_us = pkt->ts_us;
@@ -243,7 +262,7 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
     struct flow *f = flow_table_packet(e->flows, pkt, &side);
     if (!f || f->classified)
         return;
-    if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE)) {
+    if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
         struct ndpi_witness_flow *ws = f->witness_state;
         if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))
             f->owner_flags |= OWNER_NDPI_DONE;

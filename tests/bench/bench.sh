@@ -18,7 +18,7 @@ RUNS=${1:-5}
 B=build/bench
 mkdir -p "$B"
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror tests/bench/gen.c -o $B/gen -lpcap || exit 1
-cc -std=c11 -O2 -Wall -Wextra -Werror tests/bench/readloop.c -o $B/readloop -lpcap || exit 1
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror tests/bench/readloop.c -o $B/readloop -lpcap || exit 1
 [ -s $B/mixed.pcap ] || $B/gen mixed $B/mixed.pcap || exit 1
 [ -s $B/bulk.pcap ] || $B/gen bulk $B/bulk.pcap || exit 1
 [ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (apt-get install time)"; exit 1; }
