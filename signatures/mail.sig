@@ -12,7 +12,7 @@ match smtp m%^220[ -]([\w.-]+) ESMTP Exim ([\d.]+)(?: (Debian|Ubuntu))? % p/Exim
 match smtp m%^220[ -]([\w.-]+) ESMTP Sendmail ([\d.]+)/[\d.]+/(Debian|Ubuntu)-([^;\s]+); % p/Sendmail/ v/$2/ h/$1/ i/$3 $4/ o/Linux/ cpe:/a:sendmail:sendmail:$2/
 match smtp m|^220[ -]([\w.-]+) ESMTP Sendmail ([\d.]+)/([\d.]+); | p/Sendmail/ v/$2/ h/$1/ i/Sendmail config $3/ cpe:/a:sendmail:sendmail:$2/
 match smtp m|^220[ -]([\w.-]+) ESMTP OpenSMTPD\r\n| p/OpenSMTPD/ h/$1/ cpe:/a:openbsd:opensmtpd/
-match smtp m|^220[ -]([\w.-]+) Microsoft ESMTP MAIL Service, Version: ([\d.]+) ready at | p/Microsoft ESMTP/ v/$2/ h/$1/ o/Windows/ cpe:/a:microsoft:exchange_server/ cpe:/o:microsoft:windows/
+match smtp m|^220[ -]([\w.-]+) Microsoft ESMTP MAIL Service, Version: ([\d.]+) ready at | p/Microsoft ESMTP/ v/$2/ h/$1/ o/Windows/ cpe:/o:microsoft:windows/
 match smtp m|^220[ -]([\w.-]+) Microsoft ESMTP MAIL Service ready at | p/Microsoft Exchange smtpd/ h/$1/ o/Windows/ cpe:/a:microsoft:exchange_server/ cpe:/o:microsoft:windows/
 match smtp m|^220[ -]([\w.-]+) ESMTP Haraka(?:/([\d.]+))? ready\r\n| p/Haraka smtpd/ v/$2/ h/$1/ cpe:/a:haraka_project:haraka:$2/
 softmatch smtp m|^220[ -][^\r\n]*SMTP|i

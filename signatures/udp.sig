@@ -96,6 +96,7 @@ clientmatch tftp m%^\x00[\x01\x02][^\0]{1,255}\0(?:netascii|octet|mail)\0%i i/cl
 # --- SSDP / UPnP discovery (UDP 1900) ---------------------------------------------------------------------------
 Probe UDP SSDPSearch q|M-SEARCH * HTTP/1.1\r\n|
 match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?SERVER: ([^\r\n]*?) ?UPnP/([\d.]+) MiniUPnPd/([\d.]+)\r\n|i p/MiniUPnP/ v/$3/ i/$1; UPnP $2/ cpe:/a:miniupnp_project:miniupnpd:$3/
+match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?SERVER: ([^\r\n]*?) ?DLNADOC/([\d.]+) UPnP/([\d.]+) MiniDLNA/([\d.]+)\r\n|i p/MiniDLNA/ v/$4/ i/$1; DLNADOC $2; UPnP $3/
 match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?USN: uuid:|i i/SSDP response/
 Probe UDP NULL q||
 clientmatch upnp m|^M-SEARCH \* HTTP/1\.1\r\n| i/client SSDP discovery/

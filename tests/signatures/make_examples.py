@@ -117,6 +117,21 @@ REAL = [
     ('ssl--openssl-hello-tls13.client', 'tcp', 443, 'NULL', 'ssl', '', ''),
     ('ssl--openssl-tls13.server', 'tcp', 443, 'ssl--openssl-hello-tls13.client', 'ssl', '', ''),
     ('ssl--openssl-tls12.server', 'tcp', 443, 'ssl--openssl-hello-tls12.client', 'ssl', '', ''),
+    ('l2tp--xl2tpd-sccrp.server', 'udp', 1701, 'l2tp--sccrq.client', 'l2tp', '', ''),
+    ('pptp--pptpd-sccrp.server', 'tcp', 1723, 'pptp--sccrq.client', 'pptp', '', ''),
+    ('netbios-ns--nmbd-nbstat.server', 'udp', 137, 'netbios-ns--nbstat.client', 'netbios-ns', '', ''),
+    ('mdns--avahi-host-a.server', 'udp', 5353, 'mdns--host-a.client', 'mdns', '', ''),
+    ('upnp--minidlna.server', 'udp', 1900, 'upnp--msearch.client', 'upnp', 'MiniDLNA', '1.3.0'),
+    ('tftp--hpa-file-not-found.server', 'udp', 69, 'tftp--rrq.client', 'tftp', '', ''),
+    ('tftp--hpa-data-block1.server', 'udp', 69, 'tftp--rrq-boot.client', 'tftp', '', ''),
+    ('radius--radclient.client', 'udp', 1812, 'NULL', 'radius', '', ''),
+    ('radius--freeradius-reject.server', 'udp', 1812, 'radius--radclient.client', 'radius', '', ''),
+    ('http-proxy--tinyproxy-403.server', 'tcp', 8888, 'http-proxy--curl-absolute-uri.client', 'http-proxy', 'tinyproxy', '1.11.1'),
+    ('domain--pdns-recursor-versionbind.server', 'udp', 53, 'domain--versionbind.client', 'domain', 'PowerDNS Recursor', '4.8.8'),
+    ('domain--knot-versionbind.server', 'udp', 53, 'domain--versionbind.client', 'domain', 'Knot DNS', '3.2.6'),
+    ('sip--kamailio-403.server', 'udp', 5060, 'sip--options-udp.client', 'sip', 'Kamailio SIP proxy', '5.6.3'),
+    ('http--werkzeug-flask.server', 'tcp', 5000, 'http--curl.client', 'http', 'Werkzeug httpd', '2.2.2'),
+    ('http--uvicorn.server', 'tcp', 8000, 'http--curl.client', 'http', 'Uvicorn', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -180,7 +195,6 @@ def spec_remote_access():
 def spec_web():
     get = 'http--curl.client'
     proxy = 'http-proxy--curl-absolute-uri.client'
-    put('http-proxy--tinyproxy-403.server', http_resp([('Server', 'tinyproxy/1.11.1'), ('Content-Type', 'text/html'), ('Connection', 'close')], '<html>Access denied</html>', '403 Access denied'), 'tcp', 8888, proxy, 'http-proxy', 'tinyproxy', '1.11.1')
     put('http-proxy--generic-407.server', http_resp([DATE, ('Proxy-Authenticate', 'Basic realm="proxy"'), ('Content-Length', '0')], '', '407 Proxy Authentication Required'), 'tcp', 8080, proxy, 'http-proxy')
     put('http--docker-version.client', 'GET /v1.41/version HTTP/1.1\r\nHost: api.moby.localhost\r\nUser-Agent: Docker-Client/20.10.24+dfsg1 (linux)\r\n\r\n', 'tcp', 2375, 'NULL', 'http')
     put('http--docker-version.server', http_resp([('Api-Version', '1.41'), ('Content-Type', 'application/json'), ('Docker-Experimental', 'false'), ('Ostype', 'linux'), ('Server', 'Docker/20.10.24+dfsg1 (linux)'), DATE, ('Content-Length', '40')], '{"Platform":{"Name":""},"Version":"20.10.24+dfsg1"}'), 'tcp', 2375, 'http--docker-version.client', 'http', 'Docker', '20.10.24+dfsg1')
@@ -211,12 +225,10 @@ def spec_web():
         ('apache-prod-tokens', 'Apache', 'Apache httpd', ''),
         ('iis-10', 'Microsoft-IIS/10.0', 'Microsoft IIS httpd', '10.0'),
         ('python-basehttp', 'BaseHTTP/0.6 Python/3.11.2', 'BaseHTTPServer', '0.6'),
-        ('werkzeug', 'Werkzeug/3.0.1 Python/3.11.2', 'Werkzeug httpd', '3.0.1'),
         ('kestrel', 'Kestrel', 'Microsoft Kestrel httpd', ''),
     ]:
         put(f'http--{slug}.server', H(server), 'tcp', 80, get, 'http', prod, ver)
     put('http--httpapi-404.server', http_resp([('Content-Type', 'text/html; charset=us-ascii'), ('Server', 'Microsoft-HTTPAPI/2.0'), DATE, ('Connection', 'close'), ('Content-Length', '315')], '<!DOCTYPE HTML PUBLIC', '404 Not Found'), 'tcp', 5985, get, 'http', 'Microsoft HTTPAPI httpd', '2.0')
-    put('http--uvicorn.server', http_resp([('date', 'Sat, 21 Nov 2026 14:09:38 GMT'), ('server', 'uvicorn'), ('content-length', '2'), ('content-type', 'application/json')], '{}'), 'tcp', 8000, get, 'http', 'Uvicorn', '')
     put('http--express.server', http_resp([('X-Powered-By', 'Express'), ('Content-Type', 'text/html; charset=utf-8'), ('Content-Length', '12'), ('ETag', 'W/"c-Lve95gjOVATpfV8EL5X4nxwjKHE"'), DATE, ('Connection', 'keep-alive')], 'Hello World!'), 'tcp', 3000, get, 'http', 'Node.js Express framework', '')
     put('http--cowboy.server', http_resp([('content-length', '0'), ('date', 'Sat, 21 Nov 2026 14:09:38 GMT'), ('server', 'Cowboy')], '', '404 Not Found'), 'tcp', 8080, get, 'http', 'Cowboy httpd', '')
     ipp_body = b'\x02\x00\x00\x0b\x00\x00\x00\x01\x01\x47\x00\x12attributes-charset\x00\x05utf-8\x03'
@@ -247,7 +259,6 @@ def spec_media():
     put('sip--tcp-404.server', 'SIP/2.0 404 Not Found\r\nVia: SIP/2.0/TCP 192.0.2.7:5060;branch=z9hG4bK776asdhds\r\nCSeq: 63104 OPTIONS\r\nContent-Length: 0\r\n\r\n', 'tcp', 5060, 'sip--options-tcp.client', 'sip')
     put('sip--asterisk-udp.server', S('UDP', 'User-Agent: Asterisk PBX 18.10.0~dfsg+~cs6.10.40431411-1'), 'udp', 5060, 'sip--options-udp.client', 'sip', 'Asterisk', '18.10.0~dfsg+~cs6.10.40431411-1')
     put('sip--freeswitch.server', S('UDP', 'User-Agent: FreeSWITCH-mod_sofia/1.10.9-release~64bit'), 'udp', 5060, 'sip--options-udp.client', 'sip', 'FreeSWITCH', '1.10.9-release~64bit')
-    put('sip--kamailio.server', S('UDP', 'Server: kamailio (5.6.3 (x86_64/linux))'), 'udp', 5060, 'sip--options-udp.client', 'sip', 'Kamailio SIP proxy', '5.6.3')
     put('sip--opensips.server', S('UDP', 'Server: OpenSIPS (3.4.2 (x86_64/linux))'), 'udp', 5060, 'sip--options-udp.client', 'sip', 'OpenSIPS', '3.4.2')
     put('sip--udp-403.server', 'SIP/2.0 403 Forbidden\r\nVia: SIP/2.0/UDP 192.0.2.7:5060;branch=z9hG4bK776asdhds\r\nCSeq: 63104 OPTIONS\r\nContent-Length: 0\r\n\r\n', 'udp', 5060, 'sip--options-udp.client', 'sip')
 
@@ -520,7 +531,6 @@ def spec_infra():
         b = struct.pack('>HHIHH', 156, 1, 0x1a2b3c4d, ctrl, 0) + struct.pack('>HBB', 0x0100, result, 0) + struct.pack('>IIHH', 1, 1, 1, 0x0100)
         return b + host.ljust(64, b'\x00') + vendor.ljust(64, b'\x00')
     put('pptp--sccrq.client', sccr(1, 0, b'', b'Microsoft'), 'tcp', 1723, 'NULL', 'pptp')
-    put('pptp--sccrp.server', sccr(2, 1, b'vpn-gw', b'linux'), 'tcp', 1723, 'pptp--sccrq.client', 'pptp')
     # Minecraft server list ping (handshake + status request) and the status response
     hs = b'\x00\xfd\x05\x09localhost\x63\xdd\x01'
     put('minecraft--server-list-ping.client', bytes([len(hs)]) + hs + b'\x01\x00', 'tcp', 25565, 'NULL', 'minecraft')
@@ -573,11 +583,8 @@ def spec_udp():
     u('netbios-ns--nbstat.client', struct.pack('>HHHHHH', 0x1f2e, 0, 1, 0, 0, 0) + nb + b'\x00\x21\x00\x01', 137, 'NULL', 'netbios-ns')
     names = b''.join(n.ljust(15, b' ') + bytes([suf]) + fl for n, suf, fl in [(b'FILESRV01', 0x00, b'\x04\x00'), (b'WORKGROUP', 0x00, b'\x84\x00'), (b'FILESRV01', 0x20, b'\x04\x00')])
     rd = bytes([3]) + names + b'\x52\x54\x00\x12\x34\x56' + b'\x00' * 40
-    u('netbios-ns--samba-nbstat.server', struct.pack('>HHHHHH', 0x1f2e, 0x8400, 0, 1, 0, 0) + nb + b'\x00\x21\x00\x01\x00\x00\x00\x00' + struct.pack('>H', len(rd)) + rd, 137, 'netbios-ns--nbstat.client', 'netbios-ns')
     ctx = 'domain--versionbind.client'
     u('domain--bind-source-build.server', dns_txt_answer(0x1a2b, '9.18.24'), 53, ctx, 'domain', 'ISC BIND', '9.18.24')
-    u('domain--powerdns-recursor.server', dns_txt_answer(0x1a2b, 'PowerDNS Recursor 4.8.4'), 53, ctx, 'domain', 'PowerDNS Recursor', '4.8.4')
-    u('domain--knot.server', dns_txt_answer(0x1a2b, 'Knot DNS 3.2.6'), 53, ctx, 'domain', 'Knot DNS', '3.2.6')
     def ntp(first, stratum, refid):
         return bytes([first, stratum, 6, 0xe9]) + b'\x00\x00\x00\x10\x00\x00\x00\x20' + refid + b'\xea\xf1\xc3\x10' + b'\x00' * 4 + b'\xea\xf1\xc3\xa2\x5a\x3b\x00\x00' + b'\xea\xf1\xc3\xa2\x60\x00\x00\x00' * 2
     u('ntp--stratum1-gps.server', ntp(0x24, 1, b'GPS\x00'), 123, 'ntp--client-v4.client', 'ntp')
@@ -609,8 +616,6 @@ def spec_udp():
     u('stun--generic-software.server', b'\x01\x01' + struct.pack('>H', len(xor) + len(swattr)) + b'\x21\x12\xa4\x42' + tid + xor + swattr, 3478, 'stun--binding.client', 'stun')
     u('stun--plain-binding-success.server', b'\x01\x01' + struct.pack('>H', len(xor)) + b'\x21\x12\xa4\x42' + tid + xor, 3478, 'stun--binding.client', 'stun')
     u('tftp--rrq.client', b'\x00\x01pxelinux.0\x00octet\x00', 69, 'NULL', 'tftp')
-    u('tftp--file-not-found.server', b'\x00\x05\x00\x01File not found\x00', 69, 'tftp--rrq.client', 'tftp')
-    u('tftp--data-block1.server', b'\x00\x03\x00\x01' + b'\x7fELF\x02\x01\x01' + b'\x00' * 57, 69, 'tftp--rrq.client', 'tftp')
     u('tftp--rrq-blksize.client', b'\x00\x01pxelinux.0\x00octet\x00blksize\x001428\x00', 69, 'NULL', 'tftp')
     u('tftp--oack.server', b'\x00\x06blksize\x001428\x00', 69, 'tftp--rrq-blksize.client', 'tftp')
     ms = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n'
@@ -620,15 +625,14 @@ def spec_udp():
     attrs = b'\x01\x07alice' + b'\x02\x12' + bytes(range(16)) + b'\x04\x06\xc0\x00\x02\x07' + b'\x05\x06\x00\x00\x00\x00'
     areq = b'\x01\x2a' + struct.pack('>H', 20 + len(attrs)) + bytes(range(200, 216)) + attrs
     u('radius--access-request.client', areq, 1812, 'NULL', 'radius')
-    for code, slug in [(2, 'access-accept'), (3, 'access-reject'), (11, 'access-challenge')]:
+    for code, slug in [(2, 'access-accept'), (11, 'access-challenge')]:
         extra = b'\x12\x0dHello, alice' if code == 11 else b''
         u(f'radius--{slug}.server', bytes([code, 0x2a]) + struct.pack('>H', 20 + len(extra)) + bytes(range(32, 48)) + extra, 1812, 'radius--access-request.client', 'radius')
     def avp(t, v, m=True):
         return struct.pack('>HHH', (0x8000 if m else 0) | (6 + len(v)), 0, t) + v
-    sccrq = avp(0, b'\x00\x01') + avp(2, b'\x01\x00') + avp(7, b'lac1') + avp(9, b'\x00\x01')
+    sccrq = avp(0, b'\x00\x01') + avp(2, b'\x01\x00') + avp(3, b'\x00\x00\x00\x03') + avp(4, b'\x00\x00\x00\x00') + avp(7, b'lac1') + avp(9, b'\x00\x01') + avp(10, b'\x00\x04')
     u('l2tp--sccrq.client', b'\xc8\x02' + struct.pack('>HHHHH', 12 + len(sccrq), 0, 0, 0, 0) + sccrq, 1701, 'NULL', 'l2tp')
     sccrp = avp(0, b'\x00\x02') + avp(2, b'\x01\x00') + avp(7, b'lns1') + avp(8, b'xelerance.com', False) + avp(9, b'\x00\x07')
-    u('l2tp--sccrp-vendor.server', b'\xc8\x02' + struct.pack('>HHHHH', 12 + len(sccrp), 1, 0, 0, 1) + sccrp, 1701, 'l2tp--sccrq.client', 'l2tp')
     sccrp2 = avp(0, b'\x00\x02') + avp(2, b'\x01\x00') + avp(7, b'lns1') + avp(9, b'\x00\x07')
     u('l2tp--sccrp.server', b'\xc8\x02' + struct.pack('>HHHHH', 12 + len(sccrp2), 1, 0, 0, 1) + sccrp2, 1701, 'l2tp--sccrq.client', 'l2tp')
     def dhcp(op, mtype):
@@ -666,6 +670,8 @@ REAL_CLIENT_ROWS = [
     ('irc--nick-user.client', 'tcp', 6667, 'NULL', 'irc', '', ''),
     ('rpcbind--dump-udp.client', 'udp', 111, 'NULL', 'rpcbind', '', ''),
     ('ssl--openssl-hello-tls12.client', 'tcp', 443, 'NULL', 'ssl', '', ''),
+    ('mdns--host-a.client', 'udp', 5353, 'NULL', 'mdns', '', ''),
+    ('tftp--rrq-boot.client', 'udp', 69, 'NULL', 'tftp', '', ''),
 ]
 
 
