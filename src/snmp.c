@@ -171,6 +171,22 @@ struct snmp_msg {
     struct wire varbinds;
 };
 
+/*
+ * Every variable binding is SEQUENCE { OID, one value }, each whole; past
+ * PS_SNMP_MAX_VARBINDS the rest is left unread (its outer length was checked).
+ */
+static bool varbinds_valid(struct wire vbs)
+{
+    for (unsigned i = 0; i < PS_SNMP_MAX_VARBINDS && vbs.left; i++) {
+        struct wire vb, name, value;
+        uint8_t tag;
+        if (!ber_expect(&vbs, BER_SEQUENCE, &vb) || !ber_expect(&vb, BER_OID, &name) ||
+            name.left == 0 || !ber_next(&vb, &tag, &value) || vb.left != 0)
+            return false;
+    }
+    return true;
+}
+
 /* A PDU: tag, then request-id, two INTEGERs and the variable-bindings SEQUENCE; nothing after. */
 static bool read_pdu(struct wire *w, struct snmp_msg *m)
 {
@@ -180,7 +196,8 @@ static bool read_pdu(struct wire *w, struct snmp_msg *m)
         m->pdu == 0xa4 /* v1 Trap: another shape, and nothing answers it */)
         return false;
     if (!ber_integer(&body, &m->request_id) || !ber_integer(&body, &m->error_status) ||
-        !ber_integer(&body, &error_index) || !ber_expect(&body, BER_SEQUENCE, &m->varbinds))
+        !ber_integer(&body, &error_index) || !ber_expect(&body, BER_SEQUENCE, &m->varbinds) ||
+        !varbinds_valid(m->varbinds))
         return false;
     m->has_pdu = true;
     return body.left == 0;
