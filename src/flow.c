@@ -167,23 +167,18 @@ static void sip_absorb(struct sip_state *s, uint64_t m)
     s->v0 ^= m;
 }
 
-static uint64_t load_le64(const uint8_t *p, size_t n)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-/* SipHash-1-3 (one compression round, three finalisation rounds): keyed, fast on short keys. */
-static uint64_t siphash13(uint64_t k0, uint64_t k1, const uint8_t *msg, size_t len)
+/*
+ * SipHash-1-3 (one compression round, three finalisation rounds) over whole
+ * 64-bit words: keyed, and fast on a short key that is already laid out in
+ * words, so no message is assembled byte by byte.
+ */
+static uint64_t siphash13_words(uint64_t k0, uint64_t k1, const uint64_t *m, size_t words)
 {
     struct sip_state s = {k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
                           k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL};
-    size_t whole = len & ~(size_t)7;
-    for (size_t i = 0; i < whole; i += 8)
-        sip_absorb(&s, load_le64(msg + i, 8));
-    sip_absorb(&s, load_le64(msg + whole, len - whole) | ((uint64_t)len << 56));
+    for (size_t i = 0; i < words; i++)
+        sip_absorb(&s, m[i]);
+    sip_absorb(&s, (uint64_t)(words * 8) << 56);
     s.v2 ^= 0xff;
     for (int i = 0; i < 3; i++)
         sip_round(&s);
@@ -195,38 +190,44 @@ struct endpoint {
     uint16_t port;
 };
 
-static int endpoint_compare(struct endpoint a, struct endpoint b)
+/* One endpoint as three words: the address bytes, then family (4 bits: 0, 4 or 6) and port. */
+struct endpoint_words {
+    uint64_t w[3];
+};
+
+static struct endpoint_words endpoint_words(struct endpoint e)
 {
-    int c = memcmp(a.addr, b.addr, sizeof *a.addr);
-    if (c)
-        return c;
-    return (int)a.port - (int)b.port;
+    struct endpoint_words x;
+    memcpy(&x.w[0], e.addr->bytes, 8);
+    memcpy(&x.w[1], e.addr->bytes + 8, 8);
+    x.w[2] = (uint64_t)(e.addr->family & 0x0f) << 16 | e.port;
+    return x;
 }
 
-static void put_endpoint(uint8_t *out, struct endpoint e)
+/* Any total order will do, as long as both directions agree on it. */
+static bool words_after(const struct endpoint_words *a, const struct endpoint_words *b)
 {
-    memcpy(out, e.addr, sizeof *e.addr);
-    out[sizeof *e.addr] = (uint8_t)(e.port >> 8);
-    out[sizeof *e.addr + 1] = (uint8_t)e.port;
+    if (a->w[0] != b->w[0])
+        return a->w[0] > b->w[0];
+    if (a->w[1] != b->w[1])
+        return a->w[1] > b->w[1];
+    return a->w[2] > b->w[2];
 }
 
 /* The same for both directions: the endpoints go in canonical order. */
 static uint64_t conversation_hash(const struct flow_table *t, uint8_t transport, uint16_t vlan,
                                   struct endpoint a, struct endpoint b)
 {
-    enum { EP = sizeof(struct ps_addr) + 2 };
-    uint8_t msg[3 + 2 * EP];
-    msg[0] = transport;
-    msg[1] = (uint8_t)(vlan >> 8);
-    msg[2] = (uint8_t)vlan;
-    if (endpoint_compare(a, b) > 0) {
-        struct endpoint x = a;
-        a = b;
-        b = x;
+    struct endpoint_words x = endpoint_words(a), y = endpoint_words(b);
+    if (words_after(&x, &y)) {
+        struct endpoint_words z = x;
+        x = y;
+        y = z;
     }
-    put_endpoint(msg + 3, a);
-    put_endpoint(msg + 3 + EP, b);
-    return siphash13(t->k0, t->k1, msg, sizeof msg);
+    /* Ports, families, VLAN id and transport share the last word: 20 + 20 + 16 + 8 bits. */
+    uint64_t m[5] = {x.w[0], x.w[1], y.w[0], y.w[1],
+                     x.w[2] | y.w[2] << 20 | (uint64_t)vlan << 40 | (uint64_t)transport << 56};
+    return siphash13_words(t->k0, t->k1, m, 5);
 }
 
 static uint64_t flow_hash(const struct flow_table *t, const struct flow_key *k)
