@@ -62,6 +62,7 @@ struct flow_table {
     struct lru_list lru[LRU_CLASSES];
     uint64_t timeout_us[LRU_CLASSES];
     struct flow *free_list; /* chained through hash_next */
+    struct flow *last;      /* the previous packet's flow (NULL once it leaves the table) */
     struct flow_slab *slabs;
     uint32_t pooled; /* flows carved from slabs so far (<= max_flows) */
     uint64_t now_us; /* latest packet time seen */
@@ -435,6 +436,8 @@ static void flow_expire(struct flow_table *t, struct flow *f, enum flow_end_reas
     case FLOW_END_FLUSH:
         break;
     }
+    if (t->last == f)
+        t->last = NULL;
     flow_recycle(t, f);
 }
 
@@ -496,6 +499,13 @@ static struct flow *lookup(const struct flow_table *t, size_t bucket, const stru
         if ((*side = side_of(f, p, vlan)) >= 0)
             return f;
     return NULL;
+}
+
+static size_t packet_bucket(const struct flow_table *t, const struct packet_view *p, uint16_t vlan)
+{
+    return conversation_hash(t, p->transport, vlan, (struct endpoint){&p->src, p->sport},
+                             (struct endpoint){&p->dst, p->dport}) &
+           t->mask;
 }
 
 /* Before any handshake: which side is the server, judged from the ports alone. */
@@ -605,18 +615,21 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
     expire_due(t, PS_FLOW_EXPIRE_PER_PACKET);
 
     uint16_t vlan = outer_vlan(pkt);
-    size_t bucket =
-        conversation_hash(t, pkt->transport, vlan, (struct endpoint){&pkt->src, pkt->sport},
-                          (struct endpoint){&pkt->dst, pkt->dport}) &
-        t->mask;
+    /*
+     * Packets come in trains (a transfer, a request and its answer): when this
+     * one belongs to the previous packet's flow, the key comparison alone finds
+     * it and the hash is not computed. A flow leaving the table clears last.
+     */
     int s = 0;
-    struct flow *f = lookup(t, bucket, pkt, vlan, &s);
+    struct flow *f = t->last && (s = side_of(t->last, pkt, vlan)) >= 0 ? t->last : NULL;
+    if (!f)
+        f = lookup(t, packet_bucket(t, pkt, vlan), pkt, vlan, &s);
     if (f && (is_due(t, f) || starts_new_conversation(f, pkt))) {
         flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_CLOSED);
         f = NULL;
     }
     if (!f) {
-        f = flow_create(t, bucket, pkt, vlan);
+        f = flow_create(t, packet_bucket(t, pkt, vlan), pkt, vlan);
         if (!f) {
             t->stats.alloc_failures++;
             return NULL;
@@ -624,6 +637,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
         s = 0;
     }
     *side = s;
+    t->last = f;
 
     lru_unlink(t, f); /* its list may change with its state */
     f->packets[s]++;
