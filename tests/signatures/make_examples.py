@@ -132,6 +132,12 @@ REAL = [
     ('sip--kamailio-403.server', 'udp', 5060, 'sip--options-udp.client', 'sip', 'Kamailio SIP proxy', '5.6.3'),
     ('http--werkzeug-flask.server', 'tcp', 5000, 'http--curl.client', 'http', 'Werkzeug httpd', '2.2.2'),
     ('http--uvicorn.server', 'tcp', 8000, 'http--curl.client', 'http', 'Uvicorn', ''),
+    ('redis--protected-mode.server', 'tcp', 6379, 'redis--cli-ping.client', 'redis', 'Redis key-value store', ''),
+    ('redis--wrongpass.server', 'tcp', 6379, 'redis--auth.client', 'redis', 'Redis key-value store', ''),
+    ('mysql--mariadb-host-not-allowed.server', 'tcp', 3306, 'NULL', 'mysql', 'MariaDB', ''),
+    ('postgresql--trust-debian.server', 'tcp', 5432, 'postgresql--psql-startup.client', 'postgresql', 'PostgreSQL DB', '15.18'),
+    ('postgresql--md5.server', 'tcp', 5432, 'postgresql--psql-startup.client', 'postgresql', 'PostgreSQL DB', ''),
+    ('mqtt--connack-refused.server', 'tcp', 1883, 'mqtt--mosquitto-pub-311.client', 'mqtt', '', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -359,11 +365,9 @@ def spec_database():
     put('mysql--mariadb-11.server', mysql_greeting('11.4.2-MariaDB-log'), 'tcp', 3306, 'NULL', 'mysql', 'MariaDB', '11.4.2')
     put('mysql--mysql-ubuntu.server', mysql_greeting('8.0.35-0ubuntu0.22.04.1'), 'tcp', 3306, 'NULL', 'mysql', 'MySQL', '8.0.35')
     put('mysql--mysql-8.server', mysql_greeting('8.0.36'), 'tcp', 3306, 'NULL', 'mysql', 'MySQL', '8.0.36')
-    put('mysql--host-not-allowed.server', mysql_error(1130, "Host '192.0.2.7' is not allowed to connect to this MySQL server"), 'tcp', 3306, 'NULL', 'mysql', 'MySQL', '')
     put('mysql--too-many-connections.server', mysql_error(1040, 'Too many connections', '08004'), 'tcp', 3306, 'NULL', 'mysql', 'MySQL', '')
     put('postgresql--protocol4-startup.client', struct.pack('>II', 25, 0x00040000) + b'user\x00alice\x00\x00', 'tcp', 5432, 'NULL', '')
     ctx = 'postgresql--psql-startup.client'
-    put('postgresql--md5.server', b'R\x00\x00\x00\x0c\x00\x00\x00\x05\x9a\x21\x4c\x07', 'tcp', 5432, ctx, 'postgresql', 'PostgreSQL DB')
     put('postgresql--cleartext.server', b'R\x00\x00\x00\x08\x00\x00\x00\x03', 'tcp', 5432, ctx, 'postgresql', 'PostgreSQL DB')
     def params(version):
         out = b''
@@ -372,15 +376,12 @@ def spec_database():
                      ('server_encoding', 'UTF8'), ('server_version', version), ('session_authorization', 'alice')]:
             out += pg_msg(b'S', k.encode() + b'\x00' + v.encode() + b'\x00')
         return out
-    put('postgresql--trust-debian.server', pg_msg(b'R', b'\x00\x00\x00\x00') + params('15.14 (Debian 15.14-0+deb12u1)'), 'tcp', 5432, ctx, 'postgresql', 'PostgreSQL DB', '15.14')
     put('postgresql--trust.server', pg_msg(b'R', b'\x00\x00\x00\x00') + params('16.4'), 'tcp', 5432, ctx, 'postgresql', 'PostgreSQL DB', '16.4')
     trunc = b'$4096\r\n# Server\r\nredis_version:6.2.14\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n'
     put('redis--info-truncated.server', trunc, 'tcp', 6379, 'redis--cli-info.client', 'redis', 'Redis key-value store', '6.2.14')
     put('redis--hello2.client', '*2\r\n$5\r\nHELLO\r\n$1\r\n2\r\n', 'tcp', 6379, 'NULL', 'redis')
     put('redis--hello2.server', '*14\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n6.0.9\r\n$5\r\nproto\r\n:2\r\n$2\r\nid\r\n:5\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n', 'tcp', 6379, 'redis--hello2.client', 'redis', 'Redis key-value store', '6.0.9')
     put('redis--auth.client', '*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n', 'tcp', 6379, 'NULL', 'redis')
-    put('redis--wrongpass.server', '-WRONGPASS invalid username-password pair or user is disabled.\r\n', 'tcp', 6379, 'redis--auth.client', 'redis', 'Redis key-value store')
-    put('redis--protected-mode.server', '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user.\r\n', 'tcp', 6379, 'redis--cli-ping.client', 'redis', 'Redis key-value store')
     put('memcached--version.client', 'version\r\n', 'tcp', 11211, 'NULL', 'memcached')
     put('memcached--stats.client', 'stats\r\n', 'tcp', 11211, 'NULL', '')
     put('memcached--set.client', 'set session:42 0 300 5\r\nhello\r\n', 'tcp', 11211, 'NULL', 'memcached')
@@ -446,7 +447,6 @@ def spec_messaging():
     cid = b'adminclient-1'
     body = b'\x00\x12\x00\x03' + struct.pack('>i', 1) + struct.pack('>H', len(cid)) + cid + b'\x12apache-kafka-java\x063.6.1\x00'
     put('kafka--apiversions.client', struct.pack('>I', len(body)) + body, 'tcp', 9092, 'NULL', 'kafka')
-    put('mqtt--connack-refused.server', b'\x20\x02\x00\x05', 'tcp', 1883, 'mqtt--mosquitto-pub-311.client', 'mqtt')
 
 
 def ber(tag, content):
