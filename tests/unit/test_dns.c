@@ -47,6 +47,15 @@ static void side_add(struct side *s, const void *p, size_t n)
 
 static struct side client, server;
 
+static uint8_t *exact_copy(struct head_bytes *h)
+{
+    uint8_t *p = malloc(h->len ? h->len : 1);
+    CU_ASSERT_FATAL(p != NULL);
+    memcpy(p, h->data, h->len);
+    h->data = p;
+    return p;
+}
+
 static bool run_port(uint16_t port, struct dns_detail *d)
 {
     struct classify_input in;
@@ -56,9 +65,14 @@ static bool run_port(uint16_t port, struct dns_detail *d)
     in.client_port = 40000;
     in.server_head = server.h;
     in.client_head = client.h;
+    /* Exact-size copies, so that a read past a head is caught by AddressSanitizer. */
+    uint8_t *s = exact_copy(&in.server_head), *c = exact_copy(&in.client_head);
     evidence_count = 0;
     memset(&last, 0, sizeof last);
-    return dns_parse(&in, d, collect, NULL);
+    bool seen = dns_parse(&in, d, collect, NULL);
+    free(s);
+    free(c);
+    return seen;
 }
 
 static bool run(struct dns_detail *d)
