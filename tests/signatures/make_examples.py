@@ -138,6 +138,8 @@ REAL = [
     ('postgresql--trust-debian.server', 'tcp', 5432, 'postgresql--psql-startup.client', 'postgresql', 'PostgreSQL DB', '15.18'),
     ('postgresql--md5.server', 'tcp', 5432, 'postgresql--psql-startup.client', 'postgresql', 'PostgreSQL DB', ''),
     ('mqtt--connack-refused.server', 'tcp', 1883, 'mqtt--mosquitto-pub-311.client', 'mqtt', '', ''),
+    ('smtp--sendmail-debian.server', 'tcp', 25, 'NULL', 'smtp', 'Sendmail', '8.17.1.9'),
+    ('ssh--paramiko.server', 'tcp', 22, 'NULL', 'ssh', 'Paramiko Python sshd', '2.12.0'),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -169,7 +171,6 @@ def spec_remote_access():
         ('libssh', 'SSH-2.0-libssh_0.10.4\r\n', 'libssh', '0.10.4'),
         ('cisco-ios', 'SSH-1.99-Cisco-1.25\r\n', 'Cisco SSH', '1.25'),
         ('mikrotik', 'SSH-2.0-ROSSSH\r\n', 'MikroTik RouterOS sshd', ''),
-        ('paramiko', 'SSH-2.0-paramiko_3.4.0\r\n', 'Paramiko Python sshd', '3.4.0'),
         ('asyncssh', 'SSH-2.0-AsyncSSH_2.14.2\r\n', 'AsyncSSH sshd', '2.14.2'),
         ('golang', 'SSH-2.0-Go\r\n', 'Golang x/crypto/ssh server', ''),
         ('erlang', 'SSH-2.0-Erlang/5.1.1\r\n', 'Erlang sshd', '5.1.1'),
@@ -272,7 +273,6 @@ def spec_media():
 def spec_mail():
     for name, text, port, svc, prod, ver in [
         ('smtp--postfix-generic', '220 mx.example.org ESMTP Postfix\r\n', 25, 'smtp', 'Postfix smtpd', ''),
-        ('smtp--sendmail-debian', '220 mail.example.org ESMTP Sendmail 8.17.1.9/8.17.1.9/Debian-2+deb12u2; Sat, 21 Nov 2026 14:30:00 GMT; (No UCE/UBE) logging access from: localhost(OK)-localhost [127.0.0.1]\r\n', 25, 'smtp', 'Sendmail', '8.17.1.9'),
         ('smtp--sendmail', '220 mail.example.org ESMTP Sendmail 8.17.2/8.17.2; Sat, 21 Nov 2026 14:30:00 GMT\r\n', 25, 'smtp', 'Sendmail', '8.17.2'),
         ('smtp--microsoft-esmtp-version', '220 mail.contoso.com Microsoft ESMTP MAIL Service, Version: 10.0.17763.1 ready at  Sat, 21 Nov 2026 14:30:00 +0000 \r\n', 25, 'smtp', 'Microsoft ESMTP', '10.0.17763.1'),
         ('smtp--exchange', '220 EXCH01.contoso.local Microsoft ESMTP MAIL Service ready at Sat, 21 Nov 2026 14:30:00 +0000\r\n', 25, 'smtp', 'Microsoft Exchange smtpd', ''),
