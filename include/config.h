@@ -97,6 +97,7 @@
 #define PS_DNS_LABEL_MAX 63u           /* longest label */
 #define PS_DNS_MAX_POINTER_HOPS 16u    /* compression pointers followed in one name */
 #define PS_DNS_MAX_RRS 64u             /* answer records walked in one response */
+#define PS_DNS_TCP_MAX_MESSAGES 4u     /* DNS messages read per head (over TCP; UDP: datagrams) */
 #define PS_BER_MAX_LENGTH_BYTES 4u     /* long-form BER length octets accepted */
 #define PS_BER_MAX_INTEGER_BYTES 8u    /* BER INTEGER octets accepted (int64_t) */
 #define PS_SNMP_MAX_VARBINDS 64u       /* variable bindings read from one PDU */

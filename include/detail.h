@@ -106,7 +106,10 @@ bool tls_parse(const struct classify_input *in, struct tls_detail *out, evidence
 bool ssh_parse(const struct classify_input *in, struct ssh_detail *out, evidence_fn emit, void *ctx);
 bool http_parse(const struct classify_input *in, struct http_detail *out, evidence_fn emit,
                 void *ctx);
-/* UDP: they read the datagrams of both heads (head_bytes.datagram_end) and ignore ports. */
+/*
+ * UDP: they read the datagrams of both heads (head_bytes.datagram_end) and
+ * ignore ports. dns_parse also reads DNS over TCP (length-prefixed messages).
+ */
 bool dns_parse(const struct classify_input *in, struct dns_detail *out, evidence_fn emit, void *ctx);
 bool snmp_parse(const struct classify_input *in, struct snmp_detail *out, evidence_fn emit,
                 void *ctx);

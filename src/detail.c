@@ -6,8 +6,9 @@
  * detail_parse looks at the first bytes of each head and runs only the
  * parsers whose protocol can be there (a TLS record starts with 0x16, an SSH
  * identification with "SSH-", HTTP with "HTTP/" or a request method), so a
- * conversation that is none of them costs a few comparisons. The UDP
- * parsers each reject a foreign datagram in a few comparisons of their own.
+ * conversation that is none of them costs a few comparisons; DNS over TCP
+ * is tried when the client's head starts like a length-prefixed query. The
+ * UDP parsers each reject a foreign datagram in a few comparisons of their own.
  *
  * Text taken from the wire is made safe here once: printable ASCII is kept,
  * valid UTF-8 is kept where the field allows it, and every other byte
@@ -193,6 +194,14 @@ static bool looks_like_http(const struct classify_input *in)
     return i >= 3 && i < c->len && c->data[i] == ' ';
 }
 
+/* DNS over TCP: a 2-byte length of at least a DNS header, then a query (QR clear). */
+static bool looks_like_dns_tcp(const struct classify_input *in)
+{
+    const struct head_bytes *c = &in->client_head;
+    return c->data && c->len >= 14 && (c->data[0] << 8 | c->data[1]) >= 12 &&
+           !(c->data[4] & 0x80);
+}
+
 void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
                   void *ctx)
 {
@@ -214,4 +223,6 @@ void detail_parse(const struct classify_input *in, struct flow_detail *out, evid
         ssh_parse(in, &out->ssh, emit, ctx);
     if (looks_like_http(in))
         http_parse(in, &out->http, emit, ctx);
+    if (looks_like_dns_tcp(in))
+        dns_parse(in, &out->dns, emit, ctx);
 }

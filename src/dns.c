@@ -17,12 +17,17 @@
  * pointers are followed, labels are at most 63 bytes, names at most 255, and
  * the label types 0x40 and 0x80 (extended, obsolete) are refused.
  *
+ * Over TCP the same holds for the length-prefixed messages of each head
+ * (RFC 7766); detail_parse runs this parser there too, where it costs a few
+ * comparisons for anything that is not DNS.
+ *
  * A CHAOS-class TXT answer to version.bind or version.server says which
  * server this is; the few products whose strings have a known shape
  * (dnsmasq, BIND 9, Unbound, PowerDNS, Knot, NSD) become product and
  * version, spelled as the signatures spell them so that both witnesses agree;
  * any other string is kept as info.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "config.h"
@@ -304,18 +309,51 @@ static void describe_version(const char *v, struct evidence *ev)
     evidence_set(ev->info + sizeof label - 1, sizeof ev->info - (sizeof label - 1), v);
 }
 
+/*
+ * The messages of one side: its datagrams over UDP; over TCP (RFC 1035
+ * 4.2.2, RFC 7766) each message is preceded by a 2-byte length, and only
+ * whole messages within the head are taken.
+ */
+_Static_assert(PS_DNS_TCP_MAX_MESSAGES >= PS_MAX_UDP_DATAGRAMS, "a UDP head's datagrams must fit");
+
+struct dns_messages {
+    struct wire m[PS_DNS_TCP_MAX_MESSAGES];
+    unsigned n;
+};
+
+static void messages_of(const struct head_bytes *h, bool tcp, struct dns_messages *out)
+{
+    out->n = 0;
+    if (!tcp) {
+        unsigned count = wire_datagram_count(h);
+        for (unsigned i = 0; i < count && out->n < PS_DNS_TCP_MAX_MESSAGES; i++)
+            out->m[out->n++] = wire_datagram(h, i);
+        return;
+    }
+    struct wire w = wire_of(h->data, h->data ? h->len : 0);
+    while (w.left && out->n < PS_DNS_TCP_MAX_MESSAGES) {
+        struct wire m = wire_sub(&w, wire_u16(&w));
+        if (!w.ok)
+            return;
+        out->m[out->n++] = m;
+    }
+}
+
 bool dns_parse(const struct classify_input *in, struct dns_detail *out, evidence_fn emit, void *ctx)
 {
     memset(out, 0, sizeof *out);
-    unsigned nc = wire_datagram_count(&in->client_head), ns = wire_datagram_count(&in->server_head);
-    for (unsigned i = 0; i < nc; i++) {
+    bool tcp = in->transport == IPPROTO_TCP;
+    struct dns_messages queries, responses;
+    messages_of(&in->client_head, tcp, &queries);
+    messages_of(&in->server_head, tcp, &responses);
+    for (unsigned i = 0; i < queries.n; i++) {
         struct dns_header qh;
         struct dns_question qq;
-        struct wire c = wire_datagram(&in->client_head, i);
+        struct wire c = queries.m[i];
         if (!c.ok || !read_query(c, &qh, &qq))
             continue;
-        for (unsigned j = 0; j < ns; j++) {
-            struct wire s = wire_datagram(&in->server_head, j);
+        for (unsigned j = 0; j < responses.n; j++) {
+            struct wire s = responses.m[j];
             if (s.ok && read_response(s, &qh, &qq, out))
                 break;
         }

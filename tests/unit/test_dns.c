@@ -3,8 +3,8 @@
  * tests/data/udp/dns-*, made by make-captures.sh) and on crafted messages:
  * wrong ids and questions, every truncation, compression loops and forward
  * pointers, names and labels at and past their limits, absurd counts and
- * lengths, version.bind strings of several servers, and ports that say
- * nothing (SNMP bytes on 53 are not DNS, DNS on 123 is).
+ * lengths, version.bind strings of several servers, ports that say nothing
+ * (SNMP bytes on 53 are not DNS, DNS on 123 is), and DNS over TCP framing.
  */
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -577,6 +577,66 @@ static void test_dispatch(void)
     free_pair(&p);
 }
 
+/* DNS over TCP: the same messages, each after a 2-byte length (RFC 7766). */
+static void test_tcp(void)
+{
+    struct pair p = load_pair("dns-version"), a = load_pair("dns-a");
+    uint8_t q[256], r[256];
+    size_t qn = 0, rn = 0;
+    const struct {
+        const uint8_t *b;
+        size_t n;
+        uint8_t *out;
+        size_t *at;
+    } parts[] = {{p.q, p.qn, q, &qn}, {a.q, a.qn, q, &qn}, {p.r, p.rn, r, &rn}, {a.r, a.rn, r, &rn}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        parts[i].out[(*parts[i].at)++] = (uint8_t)(parts[i].n >> 8);
+        parts[i].out[(*parts[i].at)++] = (uint8_t)parts[i].n;
+        memcpy(parts[i].out + *parts[i].at, parts[i].b, parts[i].n);
+        *parts[i].at += parts[i].n;
+    }
+    struct classify_input in;
+    struct flow_detail *fd = malloc(sizeof *fd);
+    CU_ASSERT_FATAL(fd != NULL);
+    memset(&in, 0, sizeof in);
+    in.transport = IPPROTO_TCP;
+    in.server_port = 443; /* the port says nothing here either */
+    in.client_head.data = q;
+    in.client_head.len = (uint32_t)qn;
+    in.server_head.data = r;
+    in.server_head.len = (uint32_t)rn;
+    evidence_count = 0;
+    detail_parse(&in, fd, collect, NULL);
+    CU_ASSERT(fd->dns.seen);
+    CU_ASSERT_STRING_EQUAL(fd->dns.qname, "version.bind");
+    CU_ASSERT_STRING_EQUAL(fd->dns.version, "dnsmasq-2.90");
+    CU_ASSERT_EQUAL(evidence_count, 1);
+    CU_ASSERT_STRING_EQUAL(last.product, "dnsmasq");
+    /* The server's first message cut by the end of the head: only whole messages count. */
+    for (size_t n = 0; n < 2 + p.rn; n++) {
+        in.server_head.len = (uint32_t)n;
+        evidence_count = 0;
+        detail_parse(&in, fd, collect, NULL);
+        CU_ASSERT(!fd->dns.seen);
+        CU_ASSERT_EQUAL(evidence_count, 0);
+    }
+    /* A length prefix claiming more than the head holds. */
+    in.server_head.len = (uint32_t)rn;
+    r[0] = 0xff;
+    detail_parse(&in, fd, collect, NULL);
+    CU_ASSERT(!fd->dns.seen);
+    /* The same bytes without framing are not DNS over TCP. */
+    in.client_head.data = p.q;
+    in.client_head.len = (uint32_t)p.qn;
+    in.server_head.data = p.r;
+    in.server_head.len = (uint32_t)p.rn;
+    detail_parse(&in, fd, collect, NULL);
+    CU_ASSERT(!fd->dns.seen);
+    free(fd);
+    free_pair(&p);
+    free_pair(&a);
+}
+
 void suite_dns(void)
 {
     UNIT_SUITE("dns", NULL, NULL, {"dnsmasq A", test_dnsmasq_a},
@@ -586,5 +646,5 @@ void suite_dns(void)
                {"crafted valid", test_crafted_valid}, {"compression", test_compression},
                {"name limits", test_name_limits}, {"absurd lengths", test_absurd_lengths},
                {"version strings", test_version_strings}, {"datagrams", test_datagrams},
-               {"dispatch", test_dispatch});
+               {"dispatch", test_dispatch}, {"tcp", test_tcp});
 }
