@@ -140,6 +140,13 @@ REAL = [
     ('mqtt--connack-refused.server', 'tcp', 1883, 'mqtt--mosquitto-pub-311.client', 'mqtt', '', ''),
     ('smtp--sendmail-debian.server', 'tcp', 25, 'NULL', 'smtp', 'Sendmail', '8.17.1.9'),
     ('ssh--paramiko.server', 'tcp', 22, 'NULL', 'ssh', 'Paramiko Python sshd', '2.12.0'),
+    ('ssl--openssl-alert-protocol-version.server', 'tcp', 443, 'ssl--openssl-hello-tls12.client', 'ssl', '', ''),
+    ('ssl--openssl-tls10.server', 'tcp', 443, 'ssl--openssl-hello-tls10.client', 'ssl', '', ''),
+    ('ssl--openssl-tls11.server', 'tcp', 443, 'ssl--openssl-hello-tls11.client', 'ssl', '', ''),
+    ('ssl--openssl-hello-tls10.client', 'tcp', 443, 'NULL', 'ssl', '', ''),
+    ('ssl--openssl-hello-tls11.client', 'tcp', 443, 'NULL', 'ssl', '', ''),
+    ('ldap--ldapwhoami-simple-bind.client', 'tcp', 389, 'NULL', 'ldap', '', ''),
+    ('ldap--slapd-invalid-credentials.server', 'tcp', 389, 'ldap--ldapwhoami-simple-bind.client', 'ldap', '', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -463,8 +470,6 @@ def spec_directory():
     diag = b'80090308: LdapErr: DSID-0C090569, comment: AcceptSecurityContext error, data 52e, v4563\x00'
     msg = ber(0x30, ber(0x02, b'\x01') + ber(0x61, ber(0x0a, b'\x31') + ber(0x04, b'') + ber(0x04, diag)))
     put('ldap--active-directory-bind-failed.server', msg, 'tcp', 389, ctx, 'ldap', 'Microsoft Windows Active Directory LDAP')
-    msg = ber(0x30, ber(0x02, b'\x01') + ber(0x61, ber(0x0a, b'\x31') + ber(0x04, b'') + ber(0x04, b'')))
-    put('ldap--invalid-credentials.server', msg, 'tcp', 389, ctx, 'ldap')
     attr = ber(0x30, ber(0x04, b'namingContexts') + ber(0x31, ber(0x04, b'dc=example,dc=org')))
     entry = ber(0x30, ber(0x02, b'\x02') + ber(0x64, ber(0x04, b'') + ber(0x30, attr)))
     done = ber(0x30, ber(0x02, b'\x02') + ber(0x65, ber(0x0a, b'\x00') + ber(0x04, b'') + ber(0x04, b'')))
@@ -559,10 +564,9 @@ def spec_tls():
     real = open(os.path.join(EX, 'ssl--openssl-tls12.server'), 'rb').read()
     hello_len = struct.unpack('>H', real[3:5])[0]
     hello = real[:5 + hello_len]
-    for slug, v in [('tls11', b'\x03\x02'), ('tls10', b'\x03\x01'), ('sslv3', b'\x03\x00')]:
+    for slug, v in [('sslv3', b'\x03\x00')]:
         d = hello[:1] + v + hello[3:9] + v + hello[11:]
         put(f'ssl--serverhello-{slug}.server', d, 'tcp', 443, 'ssl--openssl-hello-tls12.client', 'ssl')
-    put('ssl--handshake-failure-alert.server', b'\x15\x03\x03\x00\x02\x02\x28', 'tcp', 443, 'ssl--openssl-hello-tls13.client', 'ssl')
 
 
 def qname(name):
