@@ -147,6 +147,8 @@ REAL = [
     ('ssl--openssl-hello-tls11.client', 'tcp', 443, 'NULL', 'ssl', '', ''),
     ('ldap--ldapwhoami-simple-bind.client', 'tcp', 389, 'NULL', 'ldap', '', ''),
     ('ldap--slapd-invalid-credentials.server', 'tcp', 389, 'ldap--ldapwhoami-simple-bind.client', 'ldap', '', ''),
+    ('nntp--inn-innd.server', 'tcp', 119, 'NULL', 'nntp', 'INN innd', '2.7.1'),
+    ('nntp--inn-nnrpd.server', 'tcp', 119, 'NULL', 'nntp', 'INN nnrpd', '2.7.1'),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -295,8 +297,6 @@ def spec_mail():
         ('imap--cyrus', '* OK [CAPABILITY IMAP4rev1 LITERAL+ ID ENABLE STARTTLS AUTH=PLAIN SASL-IR] mail.example.org Cyrus IMAP 3.6.1-Debian-3.6.1-4 server ready\r\n', 143, 'imap', 'Cyrus imapd', '3.6.1'),
         ('imap--exchange', '* OK The Microsoft Exchange IMAP4 service is ready.\r\n', 143, 'imap', 'Microsoft Exchange imapd', ''),
         ('imap--rfc-greeting', '* OK IMAP4rev1 Service Ready\r\n', 143, 'imap', '', ''),
-        ('nntp--inn-nnrpd', '200 news.example.org InterNetNews NNRP server INN 2.7.1 ready (posting ok)\r\n', 119, 'nntp', 'INN nnrpd', '2.7.1'),
-        ('nntp--inn-innd', '200 news.example.org InterNetNews server INN 2.7.1 ready (transit mode)\r\n', 119, 'nntp', 'INN innd', '2.7.1'),
         ('nntp--leafnode', '200 Leafnode NNTP Daemon, version 1.12 running at news.example.org (my fqdn: news.example.org)\r\n', 119, 'nntp', 'Leafnode nntpd', '1.12'),
         ('nntp--generic', '200 news.example.net NNTP Service Ready, posting permitted\r\n', 119, 'nntp', '', ''),
     ]:
