@@ -11,14 +11,31 @@
  * Rings are single-producer, single-consumer byte rings with acquire/release
  * indices. A record never wraps: when it does not fit before the end, a pad
  * record fills the rest and the record starts at offset 0.
+ *
+ * The two indices live on separate cache lines, and each side keeps a private
+ * copy of the other's index, reloading it only when the copy says the ring is
+ * full (dispatcher) or empty (worker): the line holding an index then moves
+ * between cores about once per batch instead of once per packet. The worker
+ * returns space in steps of PS_SHARD_RELEASE_BYTES (or when it has caught up).
+ * A side that finds nothing to do spins briefly, then sleeps on a futex; the
+ * other side wakes it only when it said it sleeps, so a busy pipeline makes
+ * no system calls. On two shared cores, spinning threads would take the CPU
+ * from the ones with work. A worker that caught up is woken only once
+ * PS_SHARD_WAKE_BYTES wait for it (or the end), so a worker faster than the
+ * dispatcher (a bulk transfer) does not sleep and wake once per packet; it
+ * also wakes by itself every SHARD_IDLE_WAIT_NS, which bounds how long a
+ * packet of a quiet live capture waits.
  */
 #include "shard.h"
 
-#include <sched.h>
+#include <linux/futex.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 enum rec_kind { REC_PACKET = 1, REC_PAD, REC_END };
 
@@ -30,14 +47,36 @@ struct ring_rec {
     uint32_t bytes;       /* bytes copied after the header */
 };
 
+/* Spins on an empty or full ring before sleeping (each spin is a pause, then a reload). */
+#define SHARD_SPINS 256u
+/* The worker hands space back to the dispatcher in steps of this many bytes (or when caught up). */
+#define PS_SHARD_RELEASE_BYTES (PS_SHARD_RING_BYTES / 16u)
+/* A sleeping worker is woken once this many bytes wait for it. */
+#define PS_SHARD_WAKE_BYTES (64u * 1024u)
+/* ... and wakes by itself this often (live captures: the longest a packet waits). */
+#define SHARD_IDLE_WAIT_NS 2000000L
+
+/* A futex word one side sleeps on, and whether it does. */
+struct sleeper {
+    _Atomic uint32_t seq;     /* bumped by the waker */
+    _Atomic uint32_t waiting; /* 1 while the side is about to sleep or asleep */
+};
+
 struct worker {
     struct shard_pool *pool;
     struct engine *engine;
     pthread_t thread;
     uint8_t *ring;
-    _Atomic size_t head; /* written by the dispatcher */
-    _Atomic size_t tail; /* written by the worker */
     bool started;
+    /* The dispatcher's line: its index, its copy of the worker's, and the worker's sleeper. */
+    alignas(64) _Atomic size_t head; /* written by the dispatcher */
+    size_t tail_seen;                /* dispatcher's copy of tail */
+    size_t need;                     /* bytes the dispatcher waits for */
+    struct sleeper worker_sleep;     /* the worker sleeps here when the ring is empty */
+    /* The worker's line. */
+    alignas(64) _Atomic size_t tail; /* written by the worker */
+    size_t head_seen;                /* worker's copy of head */
+    struct sleeper dispatcher_sleep; /* the dispatcher sleeps here when the ring is full */
 };
 
 struct shard_pool {
@@ -50,6 +89,63 @@ struct shard_pool {
 };
 
 #define RING_MASK (PS_SHARD_RING_BYTES - 1u)
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* Sleep while *word == expected, at most `timeout` (NULL: no limit). */
+static void futex_wait(_Atomic uint32_t *word, uint32_t expected, const struct timespec *timeout)
+{
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, expected, timeout, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *word)
+{
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/*
+ * Wait until ready(arg) holds: spin, then sleep. The sleeper announces itself
+ * (waiting = 1, sequentially consistent) before its last check, and the waker
+ * reads waiting after publishing: one of the two sees the other's store, so
+ * no wake-up is lost.
+ */
+static void wait_until(struct sleeper *sl, bool (*ready)(struct worker *), struct worker *w,
+                       const struct timespec *timeout)
+{
+    for (unsigned i = 0; i < SHARD_SPINS; i++) {
+        if (ready(w))
+            return;
+        cpu_relax();
+    }
+    for (;;) {
+        uint32_t seq = atomic_load(&sl->seq);
+        atomic_store(&sl->waiting, 1);
+        if (ready(w)) {
+            atomic_store_explicit(&sl->waiting, 0, memory_order_relaxed);
+            return;
+        }
+        futex_wait(&sl->seq, seq, timeout);
+        atomic_store_explicit(&sl->waiting, 0, memory_order_relaxed);
+    }
+}
+
+static void wake(struct sleeper *sl)
+{
+    atomic_fetch_add(&sl->seq, 1);
+    futex_wake(&sl->seq);
+}
+
+/* sizeof rounded up to the pool's alignment, as aligned_alloc wants. */
+static size_t align_up(size_t n)
+{
+    size_t a = alignof(struct shard_pool);
+    return (n + a - 1) / a * a;
+}
 
 static size_t align8(size_t n)
 {
@@ -82,6 +178,14 @@ static unsigned owner_of(const struct shard_pool *p, const struct packet_view *v
     return (unsigned)(h % p->n);
 }
 
+/* Dispatcher: is there room for the bytes it waits for (need_bytes)? Reloads the worker's tail. */
+static bool has_room(struct worker *w)
+{
+    w->tail_seen = atomic_load(&w->tail); /* sequentially consistent: see wait_until */
+    return atomic_load_explicit(&w->head, memory_order_relaxed) + w->need - w->tail_seen <=
+           PS_SHARD_RING_BYTES;
+}
+
 /* Wait for space, then reserve `size` contiguous bytes; returns the offset. */
 static size_t ring_reserve(struct worker *w, size_t size)
 {
@@ -90,9 +194,10 @@ static size_t ring_reserve(struct worker *w, size_t size)
     size_t need = size;
     if (off + size > PS_SHARD_RING_BYTES)
         need += PS_SHARD_RING_BYTES - off; /* pad to the end, then start over */
-    while (head + need - atomic_load_explicit(&w->tail, memory_order_acquire) >
-           PS_SHARD_RING_BYTES)
-        sched_yield();
+    if (head + need - w->tail_seen > PS_SHARD_RING_BYTES) {
+        w->need = need;
+        wait_until(&w->dispatcher_sleep, has_room, w, NULL);
+    }
     if (need != size) {
         struct ring_rec *pad = (struct ring_rec *)(w->ring + off);
         pad->size = (uint32_t)(PS_SHARD_RING_BYTES - off);
@@ -104,10 +209,14 @@ static size_t ring_reserve(struct worker *w, size_t size)
     return off;
 }
 
-static void ring_publish(struct worker *w, size_t size)
+/* Make `size` more bytes visible; wake a sleeping worker when enough wait (or `now`). */
+static void ring_publish(struct worker *w, size_t size, bool now)
 {
-    size_t head = atomic_load_explicit(&w->head, memory_order_relaxed);
-    atomic_store_explicit(&w->head, head + size, memory_order_release);
+    size_t head = atomic_load_explicit(&w->head, memory_order_relaxed) + size;
+    atomic_store(&w->head, head);
+    if (atomic_load(&w->worker_sleep.waiting) &&
+        (now || head - atomic_load(&w->tail) >= PS_SHARD_WAKE_BYTES))
+        wake(&w->worker_sleep);
 }
 
 static void send_packet(struct worker *w, const struct packet_view *v)
@@ -125,7 +234,7 @@ static void send_packet(struct worker *w, const struct packet_view *v)
     r->payload_off = (uint32_t)(v->payload - v->l3);
     r->bytes = bytes;
     memcpy(r + 1, v->l3, bytes);
-    ring_publish(w, size);
+    ring_publish(w, size, false);
 }
 
 static void send_end(struct worker *w)
@@ -135,21 +244,38 @@ static void send_end(struct worker *w)
     struct ring_rec *r = (struct ring_rec *)(w->ring + off);
     r->size = (uint32_t)size;
     r->kind = REC_END;
-    ring_publish(w, size);
+    ring_publish(w, size, true);
+}
+
+/* Worker: has the dispatcher published past what it has read? Reloads the head. */
+static bool has_records(struct worker *w)
+{
+    w->head_seen = atomic_load(&w->head); /* sequentially consistent: see wait_until */
+    return w->head_seen != atomic_load_explicit(&w->tail, memory_order_relaxed);
+}
+
+/* Worker: hand the bytes read so far back to the dispatcher, waking it if it waits for them. */
+static void release_space(struct worker *w, size_t tail)
+{
+    atomic_store(&w->tail, tail);
+    if (atomic_load(&w->dispatcher_sleep.waiting))
+        wake(&w->dispatcher_sleep);
 }
 
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    unsigned idle = 0;
+    size_t tail = atomic_load_explicit(&w->tail, memory_order_relaxed);
+    size_t released = tail;
     for (;;) {
-        size_t tail = atomic_load_explicit(&w->tail, memory_order_relaxed);
-        if (atomic_load_explicit(&w->head, memory_order_acquire) == tail) {
-            if (++idle > 64)
-                sched_yield();
-            continue;
+        if (w->head_seen == tail) {
+            if (tail != released) {
+                release_space(w, tail);
+                released = tail;
+            }
+            const struct timespec idle = {0, SHARD_IDLE_WAIT_NS};
+            wait_until(&w->worker_sleep, has_records, w, &idle);
         }
-        idle = 0;
         struct ring_rec *r = (struct ring_rec *)(w->ring + (tail & RING_MASK));
         uint32_t size = r->size, kind = r->kind;
         if (kind == REC_PACKET) {
@@ -158,10 +284,15 @@ static void *worker_main(void *arg)
             v.payload = v.l3 + r->payload_off;
             engine_packet(w->engine, &v);
         }
-        atomic_store_explicit(&w->tail, tail + size, memory_order_release);
+        tail += size;
         if (kind == REC_END) {
+            release_space(w, tail);
             engine_finish(w->engine);
             return NULL;
+        }
+        if (tail - released >= PS_SHARD_RELEASE_BYTES) {
+            release_space(w, tail);
+            released = tail;
         }
     }
 }
@@ -173,7 +304,10 @@ struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned 
         snprintf(err, errlen, "threads must be 1 to %u", PS_MAX_THREADS);
         return NULL;
     }
-    struct shard_pool *p = calloc(1, sizeof *p);
+    /* The workers' indices sit on their own cache lines: the pool is aligned like them. */
+    struct shard_pool *p = aligned_alloc(alignof(struct shard_pool), align_up(sizeof *p));
+    if (p)
+        memset(p, 0, sizeof *p);
     if (!p) {
         snprintf(err, errlen, "out of memory");
         return NULL;
