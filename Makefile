@@ -42,7 +42,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_NAMES := $(patsubst tests/unit/test_%.c,%,$(TEST_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
-HDR := $(wildcard include/*.h)
+HDR := $(wildcard include/*.h src/*.h)
 
 REL := build/release
 ASN := build/asan
