@@ -149,6 +149,7 @@ REAL = [
     ('ldap--slapd-invalid-credentials.server', 'tcp', 389, 'ldap--ldapwhoami-simple-bind.client', 'ldap', '', ''),
     ('nntp--inn-innd.server', 'tcp', 119, 'NULL', 'nntp', 'INN innd', '2.7.1'),
     ('nntp--inn-nnrpd.server', 'tcp', 119, 'NULL', 'nntp', 'INN nnrpd', '2.7.1'),
+    ('http--rabbitmq-management.server', 'tcp', 15672, 'http--curl.client', 'http', 'RabbitMQ management', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -230,7 +231,6 @@ def spec_web():
     k403 = '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"forbidden: User \\"system:anonymous\\" cannot get path \\"/\\"","reason":"Forbidden","details":{},"code":403}\n'
     put('http--kubernetes-forbidden.server', http_resp([('Content-Type', 'application/json'), ('X-Content-Type-Options', 'nosniff'), DATE], k403, '403 Forbidden'), 'tcp', 6443, get, 'http', 'Kubernetes API server', '')
     put('http--consul-agent.server', http_resp([('Content-Type', 'application/json'), ('Vary', 'Accept-Encoding'), ('X-Consul-Default-Acl-Policy', 'allow'), ('X-Consul-Effective-Consistency', 'leader'), ('X-Consul-Index', '14'), DATE], '["consul"]'), 'tcp', 8500, get, 'http', 'HashiCorp Consul agent', '')
-    put('http--rabbitmq-management.server', http_resp([('content-type', 'text/html'), ('vary', 'origin')], '<!DOCTYPE html>\n<html>\n  <head>\n    <title>RabbitMQ Management</title>\n'), 'tcp', 15672, get, 'http', 'RabbitMQ management', '')
     H = lambda server: http_resp([DATE, ('Server', server), ('Content-Type', 'text/html'), ('Content-Length', '0')])
     for slug, server, prod, ver in [
         ('nginx-noversion', 'nginx', 'nginx', ''),
