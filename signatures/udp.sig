@@ -135,6 +135,11 @@ match kerberos-sec m%^\x7e(?:[\x00-\x7f]|\x81[\s\S]|\x82[\s\S]{2})\x30(?:[\x00-\
 Probe UDP NULL q||
 clientmatch kerberos-sec m%^[\x6a\x6c](?:[\x00-\x7f]|\x81[\s\S]|\x82[\s\S]{2})\x30(?:[\x00-\x7f]|\x81[\s\S]|\x82[\s\S]{2})\xa1\x03\x02\x01\x05\xa2\x03\x02\x01[\x0a\x0c]% i/client AS-REQ or TGS-REQ/
 
+# --- Memcached over UDP: an 8-byte frame header (request id, sequence 0, datagram count 1,
+# reserved 0) before the text command; the request id varies, so only the client side is told.
+Probe UDP NULL q||
+clientmatch memcached m%^[\s\S]{2}\x00\x00\x00\x01\x00\x00(?:stats|version|gets?|set|add|delete|incr|decr)[ \r]% i/client command over UDP/
+
 # --- Client-only evidence: the server never answers these ------------------------------------------------------------
 # syslog (RFC 3164 "<PRI>Mmm dd hh:mm:ss" or RFC 5424 "<PRI>1 YYYY-MM-DDT...").
 clientmatch syslog m%^<\d{1,3}>(?:1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )% i/client message/

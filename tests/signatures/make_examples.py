@@ -651,6 +651,7 @@ def spec_udp():
     u('syslog--rfc3164.client', "<34>Nov 21 14:30:00 mymachine su: 'su root' failed for alice on /dev/pts/8", 514, 'NULL', 'syslog')
     ike = bytes.fromhex('8a1b2c3d4e5f6071') + b'\x00' * 8 + b'\x21\x20\x22\x08' + b'\x00' * 4 + struct.pack('>I', 28)
     u('isakmp--ikev2-sa-init.client', ike, 500, 'NULL', 'isakmp')
+    u('memcached--udp-stats.client', b'\x00\x02\x00\x00\x00\x01\x00\x00stats\r\n', 11211, 'NULL', 'memcached')
 
 
 def spec_contexts():

@@ -1,6 +1,6 @@
 /*
  * test_sigset.c - portsleuth's own signature set (the .sig files under signatures/)
- * its example corpus (tests/signatures/examples.csv and examples/).
+ * against its example corpus (tests/signatures/examples.csv and examples/).
  *
  * Each example is the raw bytes one side of a real (or, where no server could
  * be run, a specification-built) conversation sent. The suite loads every .sig
