@@ -38,6 +38,7 @@ struct expectation {
 
 struct alias {
     char from[EV_SERVICE_MAX], to[EV_SERVICE_MAX];
+    unsigned order; /* line order: among equal names the first line wins */
 };
 
 struct inventory {
@@ -109,6 +110,15 @@ void inventory_destroy(struct inventory *inv)
     free(inv);
 }
 
+static int alias_order(const void *pa, const void *pb)
+{
+    const struct alias *a = pa, *b = pb;
+    int c = strcmp(a->from, b->from);
+    if (c)
+        return c;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
 /* Aliases: "other-name canonical" per line, # comments. */
 int inventory_load_aliases(struct inventory *inv, const char *path, char *err, size_t errlen)
 {
@@ -151,19 +161,29 @@ int inventory_load_aliases(struct inventory *inv, const char *path, char *err, s
         }
         EV_SET(inv->aliases[inv->alias_count].from, from);
         EV_SET(inv->aliases[inv->alias_count].to, to);
+        inv->aliases[inv->alias_count].order = (unsigned)inv->alias_count;
         inv->alias_count++;
     }
     fclose(f);
+    /* Sorted by name, so each piece of evidence costs a binary search, not a pass. */
+    if (inv->alias_count)
+        qsort(inv->aliases, inv->alias_count, sizeof *inv->aliases, alias_order);
     return rc;
 }
 
 static void canonical_service(const struct inventory *inv, char *service)
 {
-    for (size_t i = 0; i < inv->alias_count; i++)
-        if (strcmp(service, inv->aliases[i].from) == 0) {
-            evidence_set(service, EV_SERVICE_MAX, inv->aliases[i].to);
-            return;
-        }
+    /* The first alias whose name is not below service (lower bound). */
+    size_t lo = 0, hi = inv->alias_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(inv->aliases[mid].from, service) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < inv->alias_count && strcmp(inv->aliases[lo].from, service) == 0)
+        evidence_set(service, EV_SERVICE_MAX, inv->aliases[lo].to);
 }
 
 /* Keep chains short: double the bucket array when records outnumber buckets twice over. */
