@@ -25,7 +25,7 @@ umask 022
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CONF=$ROOT/tests/corpus/conf
 OUT=${OUT:-$ROOT/pcaps}
-ALL_GROUPS="demo standard disguised ftp-passive tls udp ipv6 fragbase"
+ALL_GROUPS="demo standard disguised ftp-passive tls udp ipv6 products fragbase"
 PCAP_GROUPS=${PCAP_GROUPS:-$ALL_GROUPS}
 SRV=ps-srv
 CLI=ps-cli
@@ -34,6 +34,10 @@ CIF=ps-c0
 S4=10.99.0.1
 C4=10.99.0.2
 S6=fd99::1
+# More server hosts on the same veth, for the products group (one host per product).
+S4B=10.99.0.3
+S4C=10.99.0.4
+S4D=10.99.0.5
 C6=fd99::2
 CN=www.portsleuth.test
 export LC_ALL=C TZ=UTC
@@ -52,7 +56,8 @@ PKGS="openssh-server openssh-client nginx redis-server redis-tools
  mariadb-server mariadb-client postgresql postgresql-client dovecot-core
  mosquitto mosquitto-clients memcached dnsmasq-base ntpsec-ntpdig
  snmpd snmp slapd ldap-utils rsync git ethtool swaks netcat-openbsd bind9-dnsutils
- curl openssl tcpdump tshark wireshark-common tcpreplay iproute2"
+ curl openssl tcpdump tshark wireshark-common tcpreplay iproute2
+ apache2 lighttpd bind9 unbound squid ngircd"
 CACHE=/var/cache/portsleuth-corpus
 
 pkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -91,11 +96,11 @@ install_missing() {
 }
 
 # Servers that conflict with their alternatives (ftp-server, mail-transport-agent,
-# time-daemon, imap-server, pop3-server) are not installed by us: on a shared machine someone may have chosen
+# time-daemon, imap-server, pop3-server, tftpd) are not installed by us: on a shared machine someone may have chosen
 # another FTP server, MTA or NTP daemon. We use the installed package if it is there,
 # else the Debian package unpacked into $CACHE (apt-get download + dpkg-deb -x:
 # nothing installed, nothing removed). pkg_root prints "" or the unpacked root.
-PRIVATE_PKGS="vsftpd postfix ntpsec dovecot-imapd dovecot-pop3d"
+PRIVATE_PKGS="vsftpd postfix ntpsec dovecot-imapd dovecot-pop3d tftpd-hpa"
 declare -A PKG_ROOT PKG_VER
 prepare_private() {
 	local p deb
@@ -119,11 +124,13 @@ prepare_private() {
 	VSFTPD=${PKG_ROOT[vsftpd]}/usr/sbin/vsftpd
 	NTPD=${PKG_ROOT[ntpsec]}/usr/sbin/ntpd
 	PFROOT=${PKG_ROOT[postfix]}
+	INTFTPD=${PKG_ROOT[tftpd-hpa]}/usr/sbin/in.tftpd
 	DCIMAP=${PKG_ROOT[dovecot-imapd]}/usr/lib/dovecot
 	DCPOP3=${PKG_ROOT[dovecot-pop3d]}/usr/lib/dovecot
 }
 DCIMAP=""
 DCPOP3=""
+INTFTPD=""
 VSFTPD=""
 NTPD=""
 PFROOT=""
@@ -187,6 +194,9 @@ setup_netns() {
 		ip -n $ns link set lo up
 		ip -n $ns addr add $a4/24 dev $ifc
 		ip -n $ns addr add $a6/64 dev $ifc nodad
+		if [ $ns = $SRV ]; then
+			for a4 in $S4B $S4C $S4D; do ip -n $ns addr add $a4/24 dev $ifc; done
+		fi
 		ip -n $ns link set $ifc up
 		ip netns exec $ns ethtool -K $ifc tx off rx off tso off gso off gro off >/dev/null 2>&1 ||
 			ip netns exec $ns ethtool -K $ifc tx off rx off tso off gso off >/dev/null
@@ -1213,6 +1223,205 @@ group_ipv6() { # servers listening on fd99::1
 	end_group
 }
 
+# ---- products group: the same services from other products, each on its own host
+start_apache() {
+	local a=$1 p=$2 m=/usr/lib/apache2/modules d=$W/apache
+	mkdir -p "$d"
+	cat >"$d/httpd.conf" <<EOF
+LoadModule mpm_event_module $m/mod_mpm_event.so
+LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule dir_module $m/mod_dir.so
+LoadModule mime_module $m/mod_mime.so
+ServerRoot $d
+Listen $a:$p
+ServerName $CN
+PidFile $d/httpd.pid
+Mutex file:$d default
+ErrorLog $W/log/apache.err
+User www-data
+Group www-data
+TypesConfig /etc/mime.types
+DocumentRoot $W/www
+DirectoryIndex index.html
+<Directory $W/www>
+    Require all granted
+</Directory>
+EOF
+	srv_bg apache apache2 -f "$d/httpd.conf" -DFOREGROUND
+	wait_listen tcp "$a" "$p" apache
+}
+truth_apache() { truth "$1" "$2" tcp http "Apache httpd" "$(upstream apache2)" "$3"; }
+
+start_lighttpd() {
+	local a=$1 p=$2
+	mkdir -p "$W/lighttpd"
+	chown www-data: "$W/lighttpd" # lighttpd opens its log after dropping privileges
+	cat >"$W/lighttpd.conf" <<EOF
+server.document-root = "$W/www"
+server.bind = "$a"
+server.port = $p
+server.errorlog = "$W/lighttpd/error.log"
+server.username = "www-data"
+server.groupname = "www-data"
+index-file.names = ( "index.html" )
+mimetype.assign = ( ".html" => "text/html", ".txt" => "text/plain" )
+EOF
+	srv_bg lighttpd lighttpd -D -f "$W/lighttpd.conf"
+	wait_listen tcp "$a" "$p" lighttpd
+}
+truth_lighttpd() { truth "$1" "$2" tcp http lighttpd "$(upstream lighttpd)" "$3"; }
+
+start_named() { # BIND 9, authoritative for portsleuth.test
+	local a=$1 d=$W/named
+	mkdir -p "$d"
+	cat >"$d/db.portsleuth" <<EOF
+\$TTL 300
+@   IN SOA ns.portsleuth.test. hostmaster.portsleuth.test. 1 3600 600 86400 300
+@   IN NS  ns.portsleuth.test.
+@   IN MX  10 mail.portsleuth.test.
+@   IN TXT "v=spf1 -all"
+ns  IN A   $a
+www IN A   $S4
+www IN AAAA $S6
+mail IN A  $S4
+EOF
+	cat >"$d/named.conf" <<EOF
+options {
+    directory "$d";
+    pid-file "$d/named.pid";
+    session-keyfile "$d/session.key";
+    listen-on port 53 { $a; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    allow-query { any; };
+};
+controls { };
+zone "portsleuth.test" { type primary; file "$d/db.portsleuth"; };
+EOF
+	srv_bg named named -g -4 -c "$d/named.conf"
+	wait_listen udp "$a" 53 named
+	wait_listen tcp "$a" 53 named
+}
+truth_named() { truth "$1" 53 "$2" domain BIND "$(upstream bind9)" no; }
+
+start_unbound() {
+	local a=$1 d=$W/unbound
+	mkdir -p "$d"
+	cat >"$d/unbound.conf" <<EOF
+server:
+    interface: $a
+    port: 53
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    directory: "$d"
+    pidfile: "$d/unbound.pid"
+    use-syslog: no
+    logfile: ""
+    do-ip6: no
+    access-control: 10.99.0.0/24 allow
+    local-zone: "portsleuth.test." static
+    local-data: "www.portsleuth.test. A $S4"
+    local-data: "portsleuth.test. TXT \"v=spf1 -all\""
+remote-control:
+    control-enable: no
+EOF
+	srv_bg unbound unbound -d -c "$d/unbound.conf"
+	wait_listen udp "$a" 53 unbound
+}
+truth_unbound() { truth "$1" 53 udp domain Unbound "$(upstream unbound)" no; }
+
+start_squid() { # an HTTP proxy in front of the web servers
+	local a=$1 p=$2 d=$W/squid
+	mkdir -p "$d"
+	chown proxy: "$d"
+	cat >"$d/squid.conf" <<EOF
+http_port $a:$p
+http_access allow all
+cache deny all
+pid_filename $d/squid.pid
+cache_log $W/log/squid.cache
+access_log none
+cache_store_log none
+coredump_dir $d
+cache_effective_user proxy
+dns_nameservers $S4C
+EOF
+	srv_bg squid squid -N -f "$d/squid.conf"
+	wait_listen tcp "$a" "$p" squid
+}
+truth_squid() { truth "$1" "$2" tcp http-proxy Squid "$(upstream squid)" "$3"; }
+
+start_ngircd() {
+	local a=$1 p=$2
+	cat >"$W/ngircd.conf" <<EOF
+[Global]
+Name = irc.portsleuth.test
+Info = portsleuth corpus
+Listen = $a
+Ports = $p
+PidFile = $W/ngircd.pid
+MotdPhrase = "portsleuth corpus"
+ServerUID = nobody
+ServerGID = nogroup
+[Options]
+PAM = no
+Ident = no
+DNS = no
+EOF
+	srv_bg ngircd ngircd -n -f "$W/ngircd.conf"
+	wait_listen tcp "$a" "$p" ngircd
+}
+drive_irc() { # a plain IRC dialogue: register, join a channel, quit
+	run sh -c "{ printf 'NICK corpus\r\nUSER corpus 0 * :portsleuth corpus\r\n'; sleep 1; printf 'JOIN #corpus\r\nQUIT :bye\r\n'; sleep 1; } | nc -q 2 -w 10 $1 $2"
+}
+truth_irc() { truth "$1" "$2" tcp irc ngircd "$(upstream ngircd)" "$3"; }
+
+start_tftpd() {
+	local a=$1
+	srv_bg tftpd "$INTFTPD" -L -a "$a:69" -s -u nobody "$W/tftp"
+	wait_listen udp "$a" 69 tftpd
+}
+truth_tftpd() { truth "$1" 69 udp tftp tftpd-hpa "$(upstream tftpd-hpa | sed 's/+.*//')" no; }
+
+group_products() { # the same services from other products, one host per product
+	begin_group products
+	start_nginx prod "$S4:80"
+	wait_listen tcp $S4 80 nginx-prod
+	start_apache $S4B 80
+	start_lighttpd $S4B 8080
+	start_squid $S4B 3128
+	start_ngircd $S4B 6667
+	start_dnsmasq $S4 53
+	start_named $S4C
+	start_unbound $S4D
+	start_tftpd $S4C
+	capture_start
+	drive_http $S4 80
+	drive_http $S4B 80
+	drive_http $S4B 8080
+	run curl -sS -o /dev/null --max-time 10 -x "http://$S4B:3128" "http://$S4/page.txt"
+	run curl -sS -o /dev/null --max-time 10 -x "http://$S4B:3128" "http://$S4B:8080/"
+	drive_irc $S4B 6667
+	drive_dns $S4 53
+	drive_dns $S4C 53
+	drive_dns_tcp $S4C 53
+	drive_dns $S4D 53
+	drive_tftp $S4C
+	truth_http $S4 80 no
+	truth_apache $S4B 80 no
+	truth_lighttpd $S4B 8080 no
+	truth_squid $S4B 3128 no
+	truth_irc $S4B 6667 no
+	truth_dns $S4 53 no udp
+	truth_named $S4C udp
+	truth_named $S4C tcp
+	truth_unbound $S4D
+	truth_tftpd $S4C
+	end_group
+}
+
 group_fragbase() { # small base for fragments.pcap (kept in $W only)
 	begin_group fragbase
 	start_sshd $S4 22
@@ -1293,7 +1502,7 @@ main() {
 		case $g in
 		demo) group_demo ;; standard) group_standard ;; disguised) group_disguised ;;
 		ftp-passive) group_ftp_passive ;; tls) group_tls ;; udp) group_udp ;;
-		ipv6) group_ipv6 ;; fragbase) group_fragbase ;;
+		ipv6) group_ipv6 ;; products) group_products ;; fragbase) group_fragbase ;;
 		*) die "unknown group $g" ;;
 		esac
 	done
@@ -1329,8 +1538,9 @@ write_readme() { # pcaps/README.md from conf/README.md.in, with this run's facts
 
 write_versions() { # the exact Debian packages the corpus was made with
 	local p
-	for p in openssh-server nginx-common redis-server mariadb-server postgresql \
+	for p in openssh-server nginx-common redis-server mariadb-server postgresql-15 \
 		dovecot-core mosquitto memcached dnsmasq-base snmpd slapd rsync git \
+		apache2 lighttpd bind9 unbound squid ngircd \
 		curl openssh-client redis-tools mariadb-client postgresql-client swaks \
 		mosquitto-clients bind9-dnsutils snmp ntpsec-ntpdig ldap-utils tcpdump tshark tcpreplay; do
 		pkg_ok "$p" && printf '%-20s %s\n' "$p" "$(debver "$p")"
