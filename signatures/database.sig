@@ -12,9 +12,12 @@ Probe TCP NULL q||
 # --- MySQL / MariaDB ------------------------------------------------------------------------
 # MariaDB prefixes "5.5.5-" so that old clients accept it; Debian's package revision follows.
 match mysql m%^[\s\S]\x00\x00\x00\x0a5\.5\.5-([\d.]+)-MariaDB-(\d[^\0]*(?:deb\d+u\d+|ubuntu)[^\0]*)\0% p/MariaDB/ v/$1/ i/$2/ o/Linux/ cpe:/a:mariadb:mariadb:$1/
-match mysql m|^[\s\S]\x00\x00\x00\x0a(?:5\.5\.5-)?([\d.]+)-MariaDB([^\0]*)\0| p/MariaDB/ v/$1/ i/$2/ cpe:/a:mariadb:mariadb:$1/
+# The version is complete once "-MariaDB" follows it, even in a head cut short.
+match mysql m|^[\s\S]\x00\x00\x00\x0a(?:5\.5\.5-)?(\d+\.\d+\.\d+)-MariaDB| p/MariaDB/ v/$1/ cpe:/a:mariadb:mariadb:$1/
 match mysql m|^[\s\S]\x00\x00\x00\x0a(\d+\.\d+\.\d+)-(\d[^\0]*ubuntu[^\0]*)\0| p/MySQL/ v/$1/ i/$2/ o/Linux/ cpe:/a:mysql:mysql:$1/
 match mysql m|^[\s\S]\x00\x00\x00\x0a(\d+\.\d+\.\d+)(?:-([^\0]+))?\0| p/MySQL/ v/$1/ i/$2/ cpe:/a:mysql:mysql:$1/
+# A greeting cut before its version ends: protocol 10 and the start of a version.
+softmatch mysql m|^[\s\S]\x00\x00\x00\x0a[1-9]\d?\.\d|
 # An error packet (0xff, code) instead of a greeting: the server refuses this client.
 match mysql m%^[\s\S]\x00\x00\x00\xff\x6a\x04Host '([^']*)' is not allowed to connect to this (MySQL|MariaDB) server% p/$2/ i/host $1 not allowed/
 match mysql m|^[\s\S]\x00\x00\x00\xff\x10\x04(?:#08004)?Too many connections| p/MySQL/ i/too many connections/ cpe:/a:mysql:mysql/

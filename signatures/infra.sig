@@ -12,6 +12,10 @@ match domain m%^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]
 match domain m|^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]unbound ([\d.]+)| p/Unbound/ v/$1/ cpe:/a:nlnetlabs:unbound:$1/
 softmatch domain m|^[\s\S]{2}[\s\S]{2}[\x80-\xff][\x00-\x0f\x80-\x8f]\x00[\x00\x01]|
 
+# A DNS response over TCP whose query was cut short (no probe recognised it): soft only.
+Probe TCP NULL q||
+softmatch domain m|^\x00[\x0c-\xff][\s\S]{2}[\x80-\x87][\x00-\x0f\x80-\x8f]\x00\x01\x00[\x00-\x10]\x00[\x00-\x10]\x00[\x00-\x10]|
+
 # --- SOCKS5: version 5, the method the server chose ------------------------------------------------
 Probe TCP SOCKS5Greeting q|\x05|
 match socks5 m%^\x05\x00(?:$|\x05[\x00-\x08]\x00[\x01\x03\x04])% i/no authentication/

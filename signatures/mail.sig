@@ -23,7 +23,7 @@ match pop3 m|^\+OK Dovecot ready\.\r\n| p/Dovecot pop3d/ cpe:/a:dovecot:dovecot/
 match pop3 m|^\+OK Hello there\.\r\n| p/Courier pop3d/ cpe:/a:courier-mta:courier_mail_server/
 match pop3 m|^\+OK ([\w.-]+) Cyrus POP3 v?([\d.]+)(?:-([^\s]+))? server ready | p/Cyrus pop3d/ v/$2/ h/$1/ i/$3/ cpe:/a:cmu:cyrus_imap_server:$2/
 match pop3 m|^\+OK The Microsoft Exchange POP3 service is ready\.| p/Microsoft Exchange pop3d/ o/Windows/ cpe:/a:microsoft:exchange_server/ cpe:/o:microsoft:windows/
-softmatch pop3 m|^\+OK [^\r\n]*\r\n|
+softmatch pop3 m|^\+OK [^\r\n]|
 
 # --- IMAP ---------------------------------------------------------------------------------
 match imap m%^\* OK (?:\[CAPABILITY [^\]\r\n]*\] )?Dovecot \((Debian|Ubuntu)\) ready\.\r\n% p/Dovecot imapd/ i/$1/ o/Linux/ cpe:/a:dovecot:dovecot/
@@ -31,7 +31,7 @@ match imap m|^\* OK (?:\[CAPABILITY [^\]\r\n]*\] )?Dovecot ready\.\r\n| p/Doveco
 match imap m|^\* OK (?:\[CAPABILITY [^\]\r\n]*\] )?Courier-IMAP ready\. Copyright 1998-(\d+) Double Precision| p/Courier Imapd/ i/released $1/ cpe:/a:courier-mta:courier_mail_server/
 match imap m|^\* OK (?:\[CAPABILITY [^\]\r\n]*\] )?([\w.-]+) Cyrus IMAP v?([\d.]+)(?:-([^\s]+))? server ready\r\n| p/Cyrus imapd/ v/$2/ h/$1/ i/$3/ cpe:/a:cmu:cyrus_imap_server:$2/
 match imap m|^\* OK The Microsoft Exchange IMAP4 service is ready\.| p/Microsoft Exchange imapd/ o/Windows/ cpe:/a:microsoft:exchange_server/ cpe:/o:microsoft:windows/
-softmatch imap m%^\* (?:OK|PREAUTH) [^\r\n]*\r\n%
+softmatch imap m%^\* (?:OK|PREAUTH) [^\r\n]%
 
 # --- NNTP ---------------------------------------------------------------------------------
 match nntp m|^20[01] ([\w.-]+) InterNetNews NNRP server INN ([\d.]+) ready| p/INN nnrpd/ v/$2/ h/$1/ cpe:/a:isc:inn:$2/

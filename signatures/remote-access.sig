@@ -26,7 +26,7 @@ match ssh m|^SSH-([\d.]+)-Go\r?\n| p|Golang x/crypto/ssh server| i/protocol $1/
 match ssh m|^SSH-([\d.]+)-Erlang/([\d.]+)\r?\n| p/Erlang sshd/ v/$2/ i/protocol $1/ cpe:/a:erlang:erlang_otp:$2/
 match ssh m|^SSH-([\d.]+)-APACHE-SSHD-([\d.]+)\r?\n| p/Apache MINA sshd/ v/$2/ i/protocol $1/ cpe:/a:apache:sshd:$2/
 match ssh m|^SSH-([\d.]+)-[\d.]+ FlowSsh: Bitvise SSH Server \(WinSSHD\) ([\d.]+)\r?\n| p/Bitvise WinSSHD/ v/$2/ i/protocol $1/ o/Windows/ cpe:/o:microsoft:windows/
-softmatch ssh m|^SSH-\d\.\d+-[^\r\n]+\r?\n|
+softmatch ssh m|^SSH-\d\.\d+-|
 # The client announces itself the same way before anything else happens.
 clientmatch ssh m|^SSH-(\d\.\d+)-([^\s\r\n]+)[^\r\n]*\r?\n| i/client: $2/
 

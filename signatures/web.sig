@@ -14,6 +14,8 @@ Probe TCP HTTPGet q|GET / HTTP/1.0\r\n\r\n|
 
 # --- proxies (service http-proxy) ---------------------------------------------------------
 match http-proxy m|^HTTP/1\.[01] \d\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?Server: squid/([\d.]+)\r\n|i p/Squid http proxy/ v/$1/ cpe:/a:squid-cache:squid:$1/
+# A response relayed by Squid names it in Via (RFC 9110 7.6.3) whatever the origin server was.
+match http-proxy m|^HTTP/1\.[01] \d\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?Via: 1\.[01] [^\s]+ \(squid/([\d.]+)\)\r\n|i p/Squid http proxy/ v/$1/ cpe:/a:squid-cache:squid:$1/
 match http-proxy m|^HTTP/1\.[01] \d\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?Server: tinyproxy/([\d.]+)\r\n|i p/tinyproxy/ v/$1/ cpe:/a:tinyproxy_project:tinyproxy:$1/
 match http-proxy m|^HTTP/1\.[01] 407 [^\r\n]*\r\n(?:[^\r\n]+\r\n)*?Proxy-Authenticate: ([A-Za-z]+)|i i/proxy authentication required ($1)/
 

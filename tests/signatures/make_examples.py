@@ -150,6 +150,8 @@ REAL = [
     ('nntp--inn-innd.server', 'tcp', 119, 'NULL', 'nntp', 'INN innd', '2.7.1'),
     ('nntp--inn-nnrpd.server', 'tcp', 119, 'NULL', 'nntp', 'INN nnrpd', '2.7.1'),
     ('http--rabbitmq-management.server', 'tcp', 15672, 'http--curl.client', 'http', 'RabbitMQ management', ''),
+    ('http-proxy--squid-forwarded-nginx.server', 'tcp', 3128, 'http-proxy--curl-get-local.client', 'http-proxy', 'Squid http proxy', '5.7'),
+    ('http-proxy--curl-get-local.client', 'tcp', 3128, 'NULL', 'http-proxy', '', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -659,6 +661,19 @@ def spec_contexts():
     pass
 
 
+def spec_truncated():
+    """Heads cut short (a small snaplen, a capture that stops): real captures, first bytes only."""
+    def head(name, n):
+        return open(os.path.join(EX, name), 'rb').read()[:n]
+    put('ssh--openssh-cut.server', head('ssh--openssh-debian12.server', 14), 'tcp', 22, 'NULL', 'ssh')
+    put('imap--dovecot-cut.server', head('imap--dovecot-debian.server', 30), 'tcp', 143, 'NULL', 'imap')
+    put('pop3--dovecot-cut.server', head('pop3--dovecot-debian.server', 16), 'tcp', 110, 'NULL', 'pop3')
+    put('mysql--mariadb-cut.server', head('mysql--mariadb-debian.server', 30), 'tcp', 3306, 'NULL', 'mysql', 'MariaDB', '10.11.19')
+    put('mysql--greeting-cut.server', head('mysql--mariadb-debian.server', 9), 'tcp', 3306, 'NULL', 'mysql')
+    put('domain--tcp-query-cut.client', head('domain--tcp-versionbind.client', 20), 'tcp', 53, 'NULL', '')
+    put('domain--tcp-dnsmasq-after-cut-query.server', head('domain--tcp-dnsmasq-versionbind.server', 30), 'tcp', 53, 'domain--tcp-query-cut.client', 'domain')
+
+
 REAL_CLIENT_ROWS = [
     ('http--curl-missing-page.client', 'tcp', 80, 'NULL', 'http', '', ''),
     ('http--etcd-version.client', 'tcp', 2379, 'NULL', 'http', '', ''),
@@ -682,7 +697,7 @@ REAL_CLIENT_ROWS = [
 
 def main():
     for f in (spec_remote_access, spec_web, spec_media, spec_mail, spec_file_transfer, spec_database,
-              spec_messaging, spec_directory, spec_infra, spec_tls, spec_udp):
+              spec_messaging, spec_directory, spec_infra, spec_tls, spec_udp, spec_truncated):
         f()
     listed = {r[0] for r in REAL + REAL_CLIENT_ROWS + rows_spec}
     missing = sorted(set(os.listdir(EX)) - listed)

@@ -340,6 +340,20 @@ static void test_no_foreign_hard_match_in_set(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/*
+ * A proxy relays the origin server's answer, headers and all, so an origin line
+ * may match a proxy's example on its own; in the set the proxy lines come first,
+ * which the whole-set check above verifies.
+ */
+static bool relays(const char *example_service, const char *line_service)
+{
+    static const char *const pairs[][2] = {{"http-proxy", "http"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (strcmp(example_service, pairs[i][0]) == 0 && strcmp(line_service, pairs[i][1]) == 0)
+            return true;
+    return false;
+}
+
 /* Each hard line alone, under its own Probe line, against every other service's example. */
 static void test_no_foreign_hard_match_per_line(void)
 {
@@ -362,7 +376,8 @@ static void test_no_foreign_hard_match_per_line(void)
             continue;
         loaded++;
         for (unsigned i = 0; i < nexamples; i++) {
-            if (strcmp(examples[i].service, lines[l].service) == 0)
+            if (strcmp(examples[i].service, lines[l].service) == 0 ||
+                relays(examples[i].service, lines[l].service))
                 continue;
             struct collected c;
             run_example(one, &examples[i], &c);
