@@ -4,6 +4,9 @@
  *   gen mixed FILE [CONVERSATIONS]   short conversations over many services (default 110000,
  *                                    about 1.1 million packets)
  *   gen bulk FILE [MBYTES]           a few long transfers in 1514-byte frames (default 220 MB)
+ *   gen flows FILE [FLOWS]           that many DNS exchanges from distinct clients within a
+ *                                    few seconds, so all of them are in the flow table at
+ *                                    once (default 1000000): memory per concurrent flow
  *
  * Every conversation is a real-looking TCP or UDP exchange: handshake, what
  * each side of the protocol says first (the same bytes the servers in
@@ -232,8 +235,9 @@ static void bulk_transfer(struct writer *w, struct rng *r, const struct service 
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || (strcmp(argv[1], "mixed") && strcmp(argv[1], "bulk"))) {
-        fprintf(stderr, "usage: gen mixed|bulk FILE [COUNT]\n");
+    if (argc < 3 || (strcmp(argv[1], "mixed") && strcmp(argv[1], "bulk") &&
+                     strcmp(argv[1], "flows"))) {
+        fprintf(stderr, "usage: gen mixed|bulk|flows FILE [COUNT]\n");
         return 2;
     }
     pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
@@ -248,6 +252,17 @@ int main(int argc, char **argv)
         unsigned long n = argc > 3 ? strtoul(argv[3], NULL, 10) : 110000;
         for (unsigned long i = 0; i < n; i++)
             one_conversation(&w, &r, &services[next(&r) % NSERVICES]);
+    } else if (strcmp(argv[1], "flows") == 0) {
+        unsigned long n = argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000;
+        for (unsigned long i = 0; i < n; i++) {
+            /* Client i: a distinct address in 10.0.0.0/8; 200 servers answer. */
+            uint32_t c = 0x0a000000u | (uint32_t)(i & 0xffffffu);
+            uint32_t srv = 0xac100000u | (1 + next(&r) % 200);
+            uint16_t cport = (uint16_t)(32768 + next(&r) % 28000);
+            emit(&w, c, srv, cport, 53, 1, 0, 0, 0, dns_query, sizeof dns_query - 1);
+            emit(&w, srv, c, 53, cport, 1, 0, 0, 0, dns_answer, sizeof dns_answer - 1);
+            w.ts_us += 5; /* a million exchanges in five seconds: none idles out */
+        }
     } else {
         unsigned long mb = argc > 3 ? strtoul(argv[3], NULL, 10) : 220;
         /* Four transfers: HTTP downloads on 80 and 8080, and two plain SSH-port streams. */
