@@ -152,6 +152,10 @@ REAL = [
     ('http--rabbitmq-management.server', 'tcp', 15672, 'http--curl.client', 'http', 'RabbitMQ management', ''),
     ('http-proxy--squid-forwarded-nginx.server', 'tcp', 3128, 'http-proxy--curl-get-local.client', 'http-proxy', 'Squid http proxy', '5.7'),
     ('http-proxy--curl-get-local.client', 'tcp', 3128, 'NULL', 'http-proxy', '', ''),
+    ('irc--inspircd.server', 'tcp', 6667, 'irc--nick-user.client', 'irc', 'InspIRCd', '3'),
+    ('irc--notice-auth.server', 'tcp', 6667, 'NULL', 'irc', '', ''),
+    ('imap--courier.server', 'tcp', 143, 'NULL', 'imap', 'Courier Imapd', ''),
+    ('pop3--courier.server', 'tcp', 110, 'NULL', 'pop3', 'Courier pop3d', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -290,12 +294,10 @@ def spec_mail():
         ('smtp--haraka', '220 mx.example.org ESMTP Haraka/3.0.2 ready\r\n', 25, 'smtp', 'Haraka smtpd', '3.0.2'),
         ('smtp--unknown-esmtp', '220 smtp.example.net ESMTP\r\n', 25, 'smtp', '', ''),
         ('pop3--dovecot', '+OK Dovecot ready.\r\n', 110, 'pop3', 'Dovecot pop3d', ''),
-        ('pop3--courier', '+OK Hello there.\r\n', 110, 'pop3', 'Courier pop3d', ''),
         ('pop3--cyrus', '+OK mail.example.org Cyrus POP3 v3.6.1-Debian-3.6.1-4 server ready <1795271400.1@mail.example.org>\r\n', 110, 'pop3', 'Cyrus pop3d', '3.6.1'),
         ('pop3--exchange', '+OK The Microsoft Exchange POP3 service is ready.\r\n', 110, 'pop3', 'Microsoft Exchange pop3d', ''),
         ('pop3--rfc1939-greeting', '+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n', 110, 'pop3', '', ''),
         ('imap--dovecot', '* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN] Dovecot ready.\r\n', 143, 'imap', 'Dovecot imapd', ''),
-        ('imap--courier', '* OK [CAPABILITY IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA IDLE ACL ACL2=UNION STARTTLS] Courier-IMAP ready. Copyright 1998-2018 Double Precision, Inc.  See COPYING for distribution information.\r\n', 143, 'imap', 'Courier Imapd', ''),
         ('imap--cyrus', '* OK [CAPABILITY IMAP4rev1 LITERAL+ ID ENABLE STARTTLS AUTH=PLAIN SASL-IR] mail.example.org Cyrus IMAP 3.6.1-Debian-3.6.1-4 server ready\r\n', 143, 'imap', 'Cyrus imapd', '3.6.1'),
         ('imap--exchange', '* OK The Microsoft Exchange IMAP4 service is ready.\r\n', 143, 'imap', 'Microsoft Exchange imapd', ''),
         ('imap--rfc-greeting', '* OK IMAP4rev1 Service Ready\r\n', 143, 'imap', '', ''),
@@ -446,9 +448,7 @@ def spec_messaging():
     ctx = 'irc--nick-user.client'
     pre = ':irc.example.net NOTICE * :*** Looking up your hostname...\r\n:irc.example.net 001 alice :Welcome to the Example IRC Network alice!~alice@192.0.2.7\r\n'
     put('irc--unrealircd.server', pre + ':irc.example.net 002 alice :Your host is irc.example.net, running version UnrealIRCd-6.1.4\r\n', 'tcp', 6667, ctx, 'irc', 'UnrealIRCd', '6.1.4')
-    put('irc--inspircd.server', pre + ':irc.example.net 002 alice :Your host is irc.example.net, running version InspIRCd-3\r\n', 'tcp', 6667, ctx, 'irc', 'InspIRCd', '3')
     put('irc--solanum.server', pre + ':irc.example.net 002 alice :Your host is irc.example.net[192.0.2.1/6667], running version solanum-1.0-dev\r\n', 'tcp', 6667, ctx, 'irc', '', '')
-    tcp_banner('irc--notice-auth.server', ':irc.example.net NOTICE * :*** Looking up your hostname...\r\n', 6667, 'irc')
     put('nats--old-info.server', 'INFO {"server_id":"lNM2a1SeAhsiTe9fJaIAo6","version":"1.4.1","proto":1,"host":"0.0.0.0","port":4222,"auth_required":false,"max_payload":1048576}\r\n', 'tcp', 4222, 'NULL', 'nats', 'NATS server', '')
     put('nats--go-client.client', 'CONNECT {"verbose":false,"pedantic":false,"tls_required":false,"name":"","lang":"go","version":"1.28.0","protocol":1,"echo":true}\r\nPING\r\n', 'tcp', 4222, 'NULL', 'nats')
     put('beanstalkd--stats.client', 'stats\r\n', 'tcp', 11300, 'NULL', '')
