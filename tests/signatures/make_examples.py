@@ -156,6 +156,11 @@ REAL = [
     ('irc--notice-auth.server', 'tcp', 6667, 'NULL', 'irc', '', ''),
     ('imap--courier.server', 'tcp', 143, 'NULL', 'imap', 'Courier Imapd', ''),
     ('pop3--courier.server', 'tcp', 110, 'NULL', 'pop3', 'Courier pop3d', ''),
+    ('kerberos-sec--as-req-tcp.client', 'tcp', 88, 'NULL', 'kerberos-sec', '', ''),
+    ('kerberos-sec--as-req-udp.client', 'udp', 88, 'NULL', 'kerberos-sec', '', ''),
+    ('kerberos-sec--krb-error-tcp.server', 'tcp', 88, 'kerberos-sec--as-req-tcp.client', 'kerberos-sec', '', ''),
+    ('kerberos-sec--krb-error-udp.server', 'udp', 88, 'kerberos-sec--as-req-udp.client', 'kerberos-sec', '', ''),
+    ('postgresql--cleartext.server', 'tcp', 5432, 'postgresql--psql-startup.client', 'postgresql', 'PostgreSQL DB', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -379,7 +384,6 @@ def spec_database():
     put('mysql--too-many-connections.server', mysql_error(1040, 'Too many connections', '08004'), 'tcp', 3306, 'NULL', 'mysql', 'MySQL', '')
     put('postgresql--protocol4-startup.client', struct.pack('>II', 25, 0x00040000) + b'user\x00alice\x00\x00', 'tcp', 5432, 'NULL', '')
     ctx = 'postgresql--psql-startup.client'
-    put('postgresql--cleartext.server', b'R\x00\x00\x00\x08\x00\x00\x00\x03', 'tcp', 5432, ctx, 'postgresql', 'PostgreSQL DB')
     def params(version):
         out = b''
         for k, v in [('application_name', 'psql'), ('client_encoding', 'UTF8'), ('DateStyle', 'ISO, MDY'), ('default_transaction_read_only', 'off'),
@@ -476,15 +480,9 @@ def spec_directory():
     entry = ber(0x30, ber(0x02, b'\x02') + ber(0x64, ber(0x04, b'') + ber(0x30, attr)))
     done = ber(0x30, ber(0x02, b'\x02') + ber(0x65, ber(0x0a, b'\x00') + ber(0x04, b'') + ber(0x04, b'')))
     put('ldap--rootdse-entry.server', entry + done, 'tcp', 389, 'ldap--ldapsearch-rootdse.client', 'ldap')
-    # Kerberos over TCP
-    req = ber(0x6a, ber(0x30, ber(0xa1, ber(0x02, b'\x05')) + ber(0xa2, ber(0x02, b'\x0a')) + ber(0xa4, ber(0x30, ber(0xa0, ber(0x03, b'\x00\x40\x81\x00\x10')) + ber(0xa2, ber(0x1b, b'EXAMPLE.ORG'))))))
-    put('kerberos-sec--as-req-tcp.client', struct.pack('>I', len(req)) + req, 'tcp', 88, 'NULL', 'kerberos-sec')
-    err = ber(0x7e, ber(0x30, ber(0xa0, ber(0x02, b'\x05')) + ber(0xa1, ber(0x02, b'\x1e')) + ber(0xa4, ber(0x18, b'20261121143000Z')) + ber(0xa5, ber(0x02, b'\x00')) + ber(0xa6, ber(0x02, b'\x19')) + ber(0xa9, ber(0x1b, b'EXAMPLE.ORG'))))
-    put('kerberos-sec--krb-error-tcp.server', struct.pack('>I', len(err)) + err, 'tcp', 88, 'kerberos-sec--as-req-tcp.client', 'kerberos-sec')
+    # Kerberos AS-REP over TCP (the real KDC here only had errors to give)
     rep = ber(0x6b, ber(0x30, ber(0xa0, ber(0x02, b'\x05')) + ber(0xa1, ber(0x02, b'\x0b')) + ber(0xa3, ber(0x1b, b'EXAMPLE.ORG'))))
     put('kerberos-sec--as-rep-tcp.server', struct.pack('>I', len(rep)) + rep, 'tcp', 88, 'kerberos-sec--as-req-tcp.client', 'kerberos-sec')
-    put('kerberos-sec--as-req-udp.client', req, 'udp', 88, 'NULL', 'kerberos-sec')
-    put('kerberos-sec--krb-error-udp.server', err, 'udp', 88, 'kerberos-sec--as-req-udp.client', 'kerberos-sec')
 
 
 def dns_txt_answer(qid, text, flags=0x8580):
