@@ -161,6 +161,7 @@ REAL = [
     ('kerberos-sec--krb-error-tcp.server', 'tcp', 88, 'kerberos-sec--as-req-tcp.client', 'kerberos-sec', '', ''),
     ('kerberos-sec--krb-error-udp.server', 'udp', 88, 'kerberos-sec--as-req-udp.client', 'kerberos-sec', '', ''),
     ('postgresql--cleartext.server', 'tcp', 5432, 'postgresql--psql-startup.client', 'postgresql', 'PostgreSQL DB', ''),
+    ('ldap--slapd-rootdse.server', 'tcp', 389, 'ldap--ldapsearch-rootdse.client', 'ldap', '', ''),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -476,10 +477,6 @@ def spec_directory():
     diag = b'80090308: LdapErr: DSID-0C090569, comment: AcceptSecurityContext error, data 52e, v4563\x00'
     msg = ber(0x30, ber(0x02, b'\x01') + ber(0x61, ber(0x0a, b'\x31') + ber(0x04, b'') + ber(0x04, diag)))
     put('ldap--active-directory-bind-failed.server', msg, 'tcp', 389, ctx, 'ldap', 'Microsoft Windows Active Directory LDAP')
-    attr = ber(0x30, ber(0x04, b'namingContexts') + ber(0x31, ber(0x04, b'dc=example,dc=org')))
-    entry = ber(0x30, ber(0x02, b'\x02') + ber(0x64, ber(0x04, b'') + ber(0x30, attr)))
-    done = ber(0x30, ber(0x02, b'\x02') + ber(0x65, ber(0x0a, b'\x00') + ber(0x04, b'') + ber(0x04, b'')))
-    put('ldap--rootdse-entry.server', entry + done, 'tcp', 389, 'ldap--ldapsearch-rootdse.client', 'ldap')
     # Kerberos AS-REP over TCP (the real KDC here only had errors to give)
     rep = ber(0x6b, ber(0x30, ber(0xa0, ber(0x02, b'\x05')) + ber(0xa1, ber(0x02, b'\x0b')) + ber(0xa3, ber(0x1b, b'EXAMPLE.ORG'))))
     put('kerberos-sec--as-rep-tcp.server', struct.pack('>I', len(rep)) + rep, 'tcp', 88, 'kerberos-sec--as-req-tcp.client', 'kerberos-sec')
