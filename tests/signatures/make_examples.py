@@ -162,6 +162,13 @@ REAL = [
     ('kerberos-sec--krb-error-udp.server', 'udp', 88, 'kerberos-sec--as-req-udp.client', 'kerberos-sec', '', ''),
     ('postgresql--cleartext.server', 'tcp', 5432, 'postgresql--psql-startup.client', 'postgresql', 'PostgreSQL DB', ''),
     ('ldap--slapd-rootdse.server', 'tcp', 389, 'ldap--ldapsearch-rootdse.client', 'ldap', '', ''),
+    ('http--nginx-server-tokens-off.server', 'tcp', 80, 'http--curl.client', 'http', 'nginx', ''),
+    ('http--apache-servertokens-prod.server', 'tcp', 80, 'http--curl.client', 'http', 'Apache httpd', ''),
+    ('snmp--netsnmp-get-sysname-v1.client', 'udp', 161, 'NULL', 'snmp', '', ''),
+    ('snmp--netsnmp-get-sysname-v2c.client', 'udp', 161, 'NULL', 'snmp', '', ''),
+    ('snmp--netsnmp-sysname-v1.server', 'udp', 161, 'snmp--netsnmp-get-sysname-v1.client', 'snmp', '', ''),
+    ('snmp--netsnmp-sysname-v2c.server', 'udp', 161, 'snmp--netsnmp-get-sysname-v2c.client', 'snmp', '', ''),
+    ('domain--tcp-unbound-versionbind.server', 'tcp', 53, 'domain--tcp-versionbind.client', 'domain', 'Unbound', '1.17.1'),
 ]
 
 def put(name, data, transport, port, ctx, svc, prod='', ver=''):
@@ -245,12 +252,10 @@ def spec_web():
     put('http--consul-agent.server', http_resp([('Content-Type', 'application/json'), ('Vary', 'Accept-Encoding'), ('X-Consul-Default-Acl-Policy', 'allow'), ('X-Consul-Effective-Consistency', 'leader'), ('X-Consul-Index', '14'), DATE], '["consul"]'), 'tcp', 8500, get, 'http', 'HashiCorp Consul agent', '')
     H = lambda server: http_resp([DATE, ('Server', server), ('Content-Type', 'text/html'), ('Content-Length', '0')])
     for slug, server, prod, ver in [
-        ('nginx-noversion', 'nginx', 'nginx', ''),
         ('openresty', 'openresty/1.21.4.1', 'OpenResty web app server', '1.21.4.1'),
         ('tomcat-coyote', 'Apache-Coyote/1.1', 'Apache Tomcat/Coyote JSP engine', '1.1'),
         ('apache-win64', 'Apache/2.4.58 (Win64) OpenSSL/3.1.3 PHP/8.2.12', 'Apache httpd', '2.4.58'),
         ('apache-unix', 'Apache/2.4.57 (Unix)', 'Apache httpd', '2.4.57'),
-        ('apache-prod-tokens', 'Apache', 'Apache httpd', ''),
         ('iis-10', 'Microsoft-IIS/10.0', 'Microsoft IIS httpd', '10.0'),
         ('python-basehttp', 'BaseHTTP/0.6 Python/3.11.2', 'BaseHTTPServer', '0.6'),
         ('kestrel', 'Kestrel', 'Microsoft Kestrel httpd', ''),
@@ -490,8 +495,6 @@ def dns_txt_answer(qid, text, flags=0x8580):
 
 def spec_infra():
     tcp = lambda m: struct.pack('>H', len(m)) + m
-    ub = open(os.path.join(EX, 'domain--unbound-versionbind.server'), 'rb').read()
-    put('domain--tcp-unbound-versionbind.server', tcp(b'\x77\xaa' + ub[2:]), 'tcp', 53, 'domain--tcp-versionbind.client', 'domain', 'Unbound', '1.17.1')
     ref = open(os.path.join(EX, 'domain--dnsmasq-refused.server'), 'rb').read()
     put('domain--tcp-a-example.client', tcp(open(os.path.join(EX, 'domain--a-example.client'), 'rb').read()), 'tcp', 53, 'NULL', '')
     put('domain--tcp-dnsmasq-refused.server', tcp(ref), 'tcp', 53, 'domain--tcp-a-example.client', 'domain')
@@ -601,8 +604,6 @@ def spec_udp():
     ctx2 = 'snmp--netsnmp-get-v2c.client'
     u('snmp--cisco-ios.server', snmp_resp(1, b'public', sysdescr, b'Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)\r\nTechnical Support: http://www.cisco.com/techsupport'), 161, ctx2, 'snmp', 'Cisco SNMP service')
     u('snmp--windows.server', snmp_resp(1, b'public', sysdescr, b'Hardware: Intel64 Family 6 Model 85 Stepping 7 AT/AT COMPATIBLE - Software: Windows Version 6.3 (Build 17763 Multiprocessor Free)'), 161, ctx2, 'snmp', 'Microsoft Windows SNMP service')
-    u('snmp--v1-sysname.server', snmp_resp(0, b'public', sysname, b'printer-3f'), 161, 'snmp--netsnmp-get-v1.client', 'snmp')
-    u('snmp--v2c-printer.server', snmp_resp(1, b'public', sysdescr, b'HP ETHERNET MULTI-ENVIRONMENT'), 161, ctx2, 'snmp')
     rep = bytearray(open(os.path.join(EX, 'snmp--netsnmp-v3-report.server'), 'rb').read())
     rep = bytes(rep).replace(b'\x80\x00\x1f\x88', b'\x80\x00\x00\x09')
     u('snmp--cisco-v3-report.server', rep, 161, 'snmp--netsnmp-v3-discovery.client', 'snmp', 'Cisco SNMP service')
