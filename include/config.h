@@ -93,14 +93,14 @@
 #define PS_SSH_MAX_PRE_BANNER_LINES 16u  /* lines a server may send before "SSH-" */
 
 /* UDP parsers (DNS, SNMP, NTP: src/dns.c, src/snmp.c, src/ntp.c). */
-#define PS_DNS_NAME_MAX 255u           /* longest name on the wire (RFC 1035 3.1) */
-#define PS_DNS_LABEL_MAX 63u           /* longest label */
-#define PS_DNS_MAX_POINTER_HOPS 16u    /* compression pointers followed in one name */
-#define PS_DNS_MAX_RRS 64u             /* answer records walked in one response */
-#define PS_DNS_TCP_MAX_MESSAGES 4u     /* DNS messages read per head (over TCP; UDP: datagrams) */
-#define PS_BER_MAX_LENGTH_BYTES 4u     /* long-form BER length octets accepted */
-#define PS_BER_MAX_INTEGER_BYTES 8u    /* BER INTEGER octets accepted (int64_t) */
-#define PS_SNMP_MAX_VARBINDS 64u       /* variable bindings read from one PDU */
-#define PS_SNMP_MAX_OID_ARCS 128u      /* arcs of one OBJECT IDENTIFIER (RFC 2578 3.5) */
+#define PS_DNS_NAME_MAX 255u        /* longest name on the wire (RFC 1035 3.1) */
+#define PS_DNS_LABEL_MAX 63u        /* longest label */
+#define PS_DNS_MAX_POINTER_HOPS 16u /* compression pointers followed in one name */
+#define PS_DNS_MAX_RRS 64u          /* answer records walked in one response */
+#define PS_DNS_TCP_MAX_MESSAGES 4u  /* DNS messages read per head (over TCP; UDP: datagrams) */
+#define PS_BER_MAX_LENGTH_BYTES 4u  /* long-form BER length octets accepted */
+#define PS_BER_MAX_INTEGER_BYTES 8u /* BER INTEGER octets accepted (int64_t) */
+#define PS_SNMP_MAX_VARBINDS 64u    /* variable bindings read from one PDU */
+#define PS_SNMP_MAX_OID_ARCS 128u   /* arcs of one OBJECT IDENTIFIER (RFC 2578 3.5) */
 
 #endif

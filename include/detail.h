@@ -7,9 +7,10 @@
  * recognised and described, so they are code rather than signature lines.
  * The UDP parsers name a service only when a server datagram answers a
  * client datagram (same DNS id and question, same SNMP request-id or msgID,
- * NTP origin timestamp = the client's transmit timestamp), never by port. Each parser reads a classify_input,
- * fills its part of a flow_detail and emits evidence with WITNESS_PARSER.
- * Parsers never trust lengths from the wire and never read past a head.
+ * NTP origin timestamp = the client's transmit timestamp), never by port.
+ * Each parser reads a classify_input, fills its part of a flow_detail and
+ * emits evidence with WITNESS_PARSER. Parsers never trust lengths from the
+ * wire and never read past a head.
  */
 #ifndef PS_DETAIL_H
 #define PS_DETAIL_H
@@ -58,7 +59,7 @@ struct http_detail {
 #define DETAIL_TEXT_MAX 128
 
 struct dns_detail {
-    bool seen;                   /* a query and the response that answers it */
+    bool seen; /* a query and the response that answers it */
     uint16_t id;
     char qname[DETAIL_NAME_MAX]; /* the question, dotted ("." for the root), escaped */
     uint16_t qtype, qclass;
@@ -68,24 +69,24 @@ struct dns_detail {
 };
 
 struct snmp_detail {
-    bool seen;           /* a request and the response that answers it */
-    int version;         /* 1, 2 (v2c) or 3 */
-    char community[64];  /* v1/v2c community string: sensitive, never put in evidence */
-    char pdu[16];        /* the server's PDU: "get-response", "report", "encrypted" */
-    int error_status;    /* of the server's PDU, -1 if it was not readable */
-    char sys_descr[DETAIL_NAME_MAX];      /* sysDescr.0 in the response */
-    char sys_object_id[DETAIL_TEXT_MAX];  /* sysObjectID.0 in the response, dotted */
-    char engine_id[65];  /* v3: the server's msgAuthoritativeEngineID, hex */
-    char user[64];       /* v3: the client's msgUserName */
+    bool seen;                       /* a request and the response that answers it */
+    int version;                     /* 1, 2 (v2c) or 3 */
+    char community[64];              /* v1/v2c community string: sensitive, never put in evidence */
+    char pdu[16];                    /* the server's PDU: "get-response", "report", "encrypted" */
+    int error_status;                /* of the server's PDU, -1 if it was not readable */
+    char sys_descr[DETAIL_NAME_MAX]; /* sysDescr.0 in the response */
+    char sys_object_id[DETAIL_TEXT_MAX]; /* sysObjectID.0 in the response, dotted */
+    char engine_id[65];                  /* v3: the server's msgAuthoritativeEngineID, hex */
+    char user[64];                       /* v3: the client's msgUserName */
 };
 
 struct ntp_detail {
-    bool seen;          /* a mode 3 request and the mode 4 reply that answers it */
-    uint8_t version;    /* of the server's reply */
+    bool seen;       /* a mode 3 request and the mode 4 reply that answers it */
+    uint8_t version; /* of the server's reply */
     uint8_t stratum;
-    uint8_t leap;       /* 3: the server's clock is not synchronised */
-    int8_t precision;   /* log2 seconds */
-    char refid[24];     /* stratum 0/1: the ASCII code ("GPS", "INIT"); else dotted IPv4 */
+    uint8_t leap;     /* 3: the server's clock is not synchronised */
+    int8_t precision; /* log2 seconds */
+    char refid[24];   /* stratum 0/1: the ASCII code ("GPS", "INIT"); else dotted IPv4 */
 };
 
 struct flow_detail {
@@ -110,9 +111,11 @@ bool http_parse(const struct classify_input *in, struct http_detail *out, eviden
  * UDP: they read the datagrams of both heads (head_bytes.datagram_end) and
  * ignore ports. dns_parse also reads DNS over TCP (length-prefixed messages).
  */
-bool dns_parse(const struct classify_input *in, struct dns_detail *out, evidence_fn emit, void *ctx);
+bool dns_parse(const struct classify_input *in, struct dns_detail *out, evidence_fn emit,
+               void *ctx);
 bool snmp_parse(const struct classify_input *in, struct snmp_detail *out, evidence_fn emit,
                 void *ctx);
-bool ntp_parse(const struct classify_input *in, struct ntp_detail *out, evidence_fn emit, void *ctx);
+bool ntp_parse(const struct classify_input *in, struct ntp_detail *out, evidence_fn emit,
+               void *ctx);
 
 #endif

@@ -198,8 +198,7 @@ static bool looks_like_http(const struct classify_input *in)
 static bool looks_like_dns_tcp(const struct classify_input *in)
 {
     const struct head_bytes *c = &in->client_head;
-    return c->data && c->len >= 14 && (c->data[0] << 8 | c->data[1]) >= 12 &&
-           !(c->data[4] & 0x80);
+    return c->data && c->len >= 14 && (c->data[0] << 8 | c->data[1]) >= 12 && !(c->data[4] & 0x80);
 }
 
 void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,

@@ -179,8 +179,9 @@ static bool read_query(struct wire dg, struct dns_header *h, struct dns_question
 {
     struct wire w = dg;
     size_t pos = DNS_HEADER_LEN;
-    return read_header(&w, h) && !(h->flags & DNS_FLAG_QR) && opcode_of(h->flags) <= DNS_OPCODE_MAX &&
-           h->qd == 1 && read_question(dg.p, dg.left, &pos, q);
+    return read_header(&w, h) && !(h->flags & DNS_FLAG_QR) &&
+           opcode_of(h->flags) <= DNS_OPCODE_MAX && h->qd == 1 &&
+           read_question(dg.p, dg.left, &pos, q);
 }
 
 /*

@@ -161,11 +161,11 @@ static bool oid_under(struct wire oid, const uint8_t *prefix, size_t n)
 /* --- messages --------------------------------------------------------------------------- */
 
 struct snmp_msg {
-    int64_t version;     /* on the wire: 0 (v1), 1 (v2c), 3 */
+    int64_t version; /* on the wire: 0 (v1), 1 (v2c), 3 */
     struct wire community;
-    int64_t msg_id;      /* v3 */
+    int64_t msg_id;              /* v3 */
     struct wire engine_id, user; /* v3 USM */
-    bool has_pdu;        /* false for an encrypted v3 scoped PDU */
+    bool has_pdu;                /* false for an encrypted v3 scoped PDU */
     uint8_t pdu;
     int64_t request_id, error_status;
     struct wire varbinds;
@@ -231,8 +231,8 @@ static bool read_v3(struct wire *msg, struct snmp_msg *m)
     if (flags.p[0] & SNMP_FLAG_PRIV)
         return ber_expect(msg, BER_OCTET_STRING, &data) && msg->left == 0;
     return ber_expect(msg, BER_SEQUENCE, &data) && ber_expect(&data, BER_OCTET_STRING, &ignored) &&
-           ber_expect(&data, BER_OCTET_STRING, &ignored) && read_pdu(&data, m) &&
-           data.left == 0 && msg->left == 0;
+           ber_expect(&data, BER_OCTET_STRING, &ignored) && read_pdu(&data, m) && data.left == 0 &&
+           msg->left == 0;
 }
 
 /* One whole message filling a datagram (nothing after it). */
@@ -246,8 +246,7 @@ static bool read_message(struct wire dg, struct snmp_msg *m)
         return read_v3(&msg, m);
     if (m->version != SNMP_V1 && m->version != SNMP_V2C)
         return false;
-    return ber_expect(&msg, BER_OCTET_STRING, &m->community) && read_pdu(&msg, m) &&
-           msg.left == 0;
+    return ber_expect(&msg, BER_OCTET_STRING, &m->community) && read_pdu(&msg, m) && msg.left == 0;
 }
 
 static bool is_request(uint8_t pdu)

@@ -273,8 +273,8 @@ static void test_truncated(void)
 /* --- crafted responses to www.example.test A IN ------------------------------------------ */
 
 static const uint8_t query_www[] = {
-    0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm',
-    'p',  'l',  'e',  4,    't', 'e', 's', 't', 0, 0, 1, 0, 1,
+    0x12, 0x34, 0x01, 0x00, 0,   1,   0,   0, 0,   0,   0,   0,   3, 'w', 'w', 'w', 7,
+    'e',  'x',  'a',  'm',  'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0,   1,   0,   1,
 };
 #define QUESTION_END sizeof query_www /* where the answers start in a response */
 
@@ -463,8 +463,8 @@ static void test_absurd_lengths(void)
 /* --- version.bind answers of several servers --------------------------------------------- */
 
 static const uint8_t query_version[] = {
-    0xab, 0xcd, 0x00, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 7, 'v', 'e', 'r', 's', 'i', 'o',
-    'n',  4,    'b',  'i',  'n', 'd', 0, 0, 16, 0, 3,
+    0xab, 0xcd, 0x00, 0x00, 0,   1, 0,   0,   0,   0,   0, 0, 7,  'v', 'e',
+    'r',  's',  'i',  'o',  'n', 4, 'b', 'i', 'n', 'd', 0, 0, 16, 0,   3,
 };
 
 /* A CH TXT answer carrying text; the detail keeps it as shown (escaped). */
@@ -532,7 +532,7 @@ static void test_datagrams(void)
     side_add(&server, a.r, a.rn);
     CU_ASSERT(run(&d));
     CU_ASSERT_STRING_EQUAL(d.qname, "www.example.test"); /* the first query answered */
-    CU_ASSERT_STRING_EQUAL(d.version, "dnsmasq-2.90");  /* and the version from the other */
+    CU_ASSERT_STRING_EQUAL(d.version, "dnsmasq-2.90");   /* and the version from the other */
     CU_ASSERT_EQUAL(evidence_count, 1);
     CU_ASSERT_STRING_EQUAL(last.product, "dnsmasq");
 
@@ -588,7 +588,8 @@ static void test_tcp(void)
         size_t n;
         uint8_t *out;
         size_t *at;
-    } parts[] = {{p.q, p.qn, q, &qn}, {a.q, a.qn, q, &qn}, {p.r, p.rn, r, &rn}, {a.r, a.rn, r, &rn}};
+    } parts[] = {
+        {p.q, p.qn, q, &qn}, {a.q, a.qn, q, &qn}, {p.r, p.rn, r, &rn}, {a.r, a.rn, r, &rn}};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         parts[i].out[(*parts[i].at)++] = (uint8_t)(parts[i].n >> 8);
         parts[i].out[(*parts[i].at)++] = (uint8_t)parts[i].n;

@@ -352,8 +352,8 @@ static struct ber integer(int64_t v)
     for (int i = 7; i >= 0; i--, v >>= 8)
         b[i] = (uint8_t)v;
     size_t skip = 0; /* minimal two's complement */
-    while (skip < 7 && ((b[skip] == 0 && !(b[skip + 1] & 0x80)) ||
-                        (b[skip] == 0xff && (b[skip + 1] & 0x80))))
+    while (skip < 7 &&
+           ((b[skip] == 0 && !(b[skip + 1] & 0x80)) || (b[skip] == 0xff && (b[skip + 1] & 0x80))))
         skip++;
     return tlv(0x02, b + skip, n - skip);
 }
@@ -475,7 +475,8 @@ static void test_tags_and_oids(void)
     static const uint8_t multi[] = {0x1f, 0x81, 0x00, 0x00};
     struct ber bad = {.n = 0};
     ber_put(&bad, multi, sizeof multi);
-    struct ber r = message(1, "c", 0xa2, 9, &oid, &bad), fine = message(1, "c", 0xa2, 9, &oid, &null);
+    struct ber r = message(1, "c", 0xa2, 9, &oid, &bad),
+               fine = message(1, "c", 0xa2, 9, &oid, &null);
     CU_ASSERT(exchange(q.b, q.n, fine.b, fine.n, &d));
     CU_ASSERT(!exchange(q.b, q.n, r.b, r.n, &d));
     /* A varbind whose name is not an OID, or with bytes after its value. */
@@ -488,7 +489,7 @@ static void test_tags_and_oids(void)
     CU_ASSERT(!exchange(q.b, q.n, r.b, r.n, &d));
     /* sysObjectID.0 values: an arc of the 2.x branch, a huge arc, an unfinished arc. */
     struct ber soid = tlv(0x06, sys_object_id_oid, sizeof sys_object_id_oid);
-    static const uint8_t branch2[] = {0x88, 0x37, 0x03};         /* 2.999.3 */
+    static const uint8_t branch2[] = {0x88, 0x37, 0x03};                /* 2.999.3 */
     static const uint8_t huge[] = {0x2b, 0x90, 0x80, 0x80, 0x80, 0x00}; /* 1.3.2^32 */
     static const uint8_t unfinished[] = {0x2b, 0x06, 0x81};
     static const uint8_t net_snmp[] = {0x2b, 6, 1, 4, 1, 0xbf, 0x08, 3, 2, 10};
@@ -546,9 +547,8 @@ static void test_v3_encrypted(void)
         append(&usm, &user);
         append(&usm, &auth);
         append(&usm, &priv);
-        struct ber usm_seq = wrap(0x30, &usm), params = wrap(0x04, &usm_seq),
-                   v = integer(3), g = wrap(0x30, &global),
-                   data = tlv(0x04, "ciphertext-ciphertext", 21);
+        struct ber usm_seq = wrap(0x30, &usm), params = wrap(0x04, &usm_seq), v = integer(3),
+                   g = wrap(0x30, &global), data = tlv(0x04, "ciphertext-ciphertext", 21);
         append(&body, &v);
         append(&body, &g);
         append(&body, &params);
