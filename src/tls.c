@@ -54,7 +54,8 @@ static const struct {
 } tls_port_services[] = {
     {443, "http"},  {465, "smtp"},   {563, "nntp"}, {636, "ldap"},  {853, "domain"},
     {990, "ftp"},   {992, "telnet"}, {993, "imap"}, {994, "irc"},   {995, "pop3"},
-    {3269, "ldap"}, {5061, "sip"},   {6697, "irc"}, {8443, "http"},
+    {3269, "ldap"}, {5061, "sip"},   {5671, "amqp"}, {6697, "irc"}, {8443, "http"},
+    {8883, "mqtt"},
 };
 
 static bool is_grease(uint16_t v)

@@ -73,6 +73,7 @@ static void test_ok(void)
     CU_ASSERT_EQUAL(port_table_verdict(t, UDP, 53, "domain", ""), VERDICT_OK);
     CU_ASSERT_EQUAL(port_table_verdict(t, TCP, 587, "smtp", ""), VERDICT_OK);
     CU_ASSERT_EQUAL(port_table_verdict(t, TCP, 8443, "http", "tls"), VERDICT_OK);
+    CU_ASSERT_EQUAL(port_table_verdict(t, TCP, 8443, "git", ""), VERDICT_MISMATCH);
     /* Service names are compared without regard to case (nmap writes X11). */
     CU_ASSERT_EQUAL(port_table_verdict(t, TCP, 6010, "x11", ""), VERDICT_OK);
     /* SSH on 2222 is listed as a weak, common home. */
