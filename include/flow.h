@@ -35,6 +35,7 @@ enum role_reason {
     ROLE_BANNER,    /* sent a server-first banner (set by classify) */
     ROLE_PORT,      /* a registered port against an ephemeral one */
     ROLE_RESPONDER, /* UDP: answered the first datagram */
+    ROLE_ANNOUNCED, /* its endpoint was announced by a control connection (FTP data) */
 };
 
 enum flow_end_reason {

@@ -20,7 +20,8 @@ typedef void (*ftp_channel_fn)(const struct ps_addr *host, uint16_t port, const 
 /*
  * Call fn for every data endpoint announced in this conversation (server
  * replies 227/229, client commands PORT/EPRT). Returns how many were found.
- * Only conversations whose server head opens with an FTP greeting (220) are read.
+ * Only conversations whose server head opens with an FTP-style reply ("NNN " or "NNN-")
+ * are read.
  */
 unsigned ftp_announced_channels(const struct classify_input *in, ftp_channel_fn fn, void *ctx);
 

@@ -64,10 +64,15 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
 /*
  * A negotiated channel (FTP data announced by PASV/EPSV/PORT/EPRT): the
  * endpoint host:port carries service, whatever its payload looks like.
- * Works whether the channel's flows were added before or after.
+ * Works whether the channel's flows were added before or after. Returns true if the
+ * endpoint was not announced before.
  */
-void inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
+bool inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
                       uint8_t transport, const char *service, const char *rule, uint64_t ts_us);
+
+/* Was this endpoint announced as a negotiated channel? */
+bool inventory_is_expected(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                           uint8_t transport);
 
 /* A flow of this endpoint ended at last_us (it may have gone on after classification). */
 void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uint16_t port,

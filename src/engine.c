@@ -98,8 +98,47 @@ static void announce_channel(const struct ps_addr *host, uint16_t port, const ch
     struct announce_ctx *a = ctx;
     char rule[EV_RULE_MAX];
     snprintf(rule, sizeof rule, "ftp:%s", how);
-    inventory_expect(a->e->opt.inv, host, port, IPPROTO_TCP, "ftp-data", rule, a->ts_us);
-    a->e->stats.ftp_channels++;
+    if (inventory_expect(a->e->opt.inv, host, port, IPPROTO_TCP, "ftp-data", rule, a->ts_us))
+        a->e->stats.ftp_channels++;
+}
+
+/* Register the data channels a control connection announces so far. Called as its heads
+ * grow, so that the channels are known before their own flows are classified. */
+static void watch_control_channel(struct engine *e, struct flow *f)
+{
+    const struct stream_head *srv = &f->head[f->server], *cli = &f->head[!f->server];
+    if (srv->len < 4 && cli->len < 4)
+        return;
+    struct classify_input in;
+    struct announce_ctx ac = {e, f->last_us};
+    flow_classify_input(f, f->server, &in);
+    lock_inventory(e);
+    if (!ftp_announced_channels(&in, announce_channel, &ac) &&
+        f->role_reason != ROLE_HANDSHAKE) {
+        /* Roles guessed: the replies may have come from the side taken for the client. */
+        flow_classify_input(f, !f->server, &in);
+        ftp_announced_channels(&in, announce_channel, &ac);
+    }
+    unlock_inventory(e);
+}
+
+/* Without a handshake, an announced endpoint is the server of its channel. Returns true
+ * when an announcement decided (or confirmed) the roles. */
+static bool role_from_announcement(struct engine *e, struct flow *f)
+{
+    if (f->role_reason != ROLE_GUESS && f->role_reason != ROLE_PORT &&
+        f->role_reason != ROLE_RESPONDER)
+        return false;
+    int s = f->server;
+    lock_inventory(e);
+    bool server_announced =
+        inventory_is_expected(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport);
+    bool client_announced = inventory_is_expected(e->opt.inv, &f->key.addr[!s], f->key.port[!s],
+                                                  f->key.transport);
+    unlock_inventory(e);
+    if (client_announced && !server_announced)
+        flow_set_server(f, !s, ROLE_ANNOUNCED);
+    return server_announced || client_announced;
 }
 
 static void take_ndpi_state(struct flow *f, struct ndpi_witness_flow **ws)
@@ -116,6 +155,7 @@ static void classify(struct engine *e, struct flow *f)
     stream_head_finish(&f->head[0]);
     stream_head_finish(&f->head[1]);
 
+    bool announced = role_from_announcement(e, f);
     int server = f->server;
     struct classify_input in;
     flow_classify_input(f, server, &in);
@@ -128,7 +168,7 @@ static void classify(struct engine *e, struct flow *f)
     }
     int reading = 0;
     read_conversation(e, &in, &e->evidence[0], &e->detail[0]);
-    if ((f->role_reason == ROLE_GUESS || f->role_reason == ROLE_PORT) &&
+    if (!announced && (f->role_reason == ROLE_GUESS || f->role_reason == ROLE_PORT) &&
         !identifies_server(&e->evidence[0])) {
         struct classify_input swapped;
         flow_classify_input(f, !server, &swapped);
@@ -262,6 +302,8 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
     struct flow *f = flow_table_packet(e->flows, pkt, &side);
     if (!f || f->classified)
         return;
+    if (pkt->payload_len && f->key.transport == IPPROTO_TCP)
+        watch_control_channel(e, f);
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
         struct ndpi_witness_flow *ws = f->witness_state;
         if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))

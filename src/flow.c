@@ -436,8 +436,6 @@ static void flow_expire(struct flow_table *t, struct flow *f, enum flow_end_reas
     case FLOW_END_FLUSH:
         break;
     }
-    if (t->last == f)
-        t->last = NULL;
     flow_recycle(t, f);
 }
 
@@ -707,6 +705,8 @@ const char *role_reason_name(enum role_reason r)
         return "port";
     case ROLE_RESPONDER:
         return "responder";
+    case ROLE_ANNOUNCED:
+        return "announced";
     }
     return "unknown";
 }

@@ -11,6 +11,10 @@
  * (a NAT rewrote it, or the server sits behind one), is also registered at
  * the sender's address as seen in the capture, since that is where the
  * connection will appear.
+ *
+ * The control connection is recognised by its replies (three digits and a
+ * space or dash), not by the 220 greeting, so a capture that starts after the
+ * login still yields its channels.
  */
 #include "ftp.h"
 
@@ -126,15 +130,16 @@ static bool parse_eprt(const char *s, const struct ps_addr *sender, struct ps_ad
     return true;
 }
 
-static bool greets_like_ftp(const struct head_bytes *h)
+static bool replies_like_ftp(const struct head_bytes *h)
 {
-    return h->len >= 4 && memcmp(h->data, "220", 3) == 0 &&
+    return h->len >= 4 && h->data[0] >= '1' && h->data[0] <= '5' && h->data[1] >= '0' &&
+           h->data[1] <= '9' && h->data[2] >= '0' && h->data[2] <= '9' &&
            (h->data[3] == ' ' || h->data[3] == '-');
 }
 
 unsigned ftp_announced_channels(const struct classify_input *in, ftp_channel_fn fn, void *ctx)
 {
-    if (in->transport != 6 || !greets_like_ftp(&in->server_head))
+    if (in->transport != 6 || !replies_like_ftp(&in->server_head))
         return 0;
     unsigned found = 0;
     char line[FTP_LINE_MAX];

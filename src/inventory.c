@@ -485,12 +485,12 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
     return rec;
 }
 
-void inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
+bool inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
                       uint8_t transport, const char *service, const char *rule, uint64_t ts_us)
 {
     (void)ts_us;
     if (find_expectation(inv, host, port, transport))
-        return;
+        return false;
     struct expectation *x = &inv->expect[inv->expect_next];
     inv->expect_next = (inv->expect_next + 1) % PS_MAX_EXPECTATIONS;
     if (inv->expect_count < PS_MAX_EXPECTATIONS)
@@ -511,6 +511,7 @@ void inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_
             s->rec.changed = true;
         }
     }
+    return true;
 }
 
 void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uint16_t port,
@@ -519,6 +520,12 @@ void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uin
     struct endpoint_slot *s = find_slot(inv, host, port, transport, false);
     if (s && last_us > s->rec.last_us)
         s->rec.last_us = last_us;
+}
+
+bool inventory_is_expected(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                           uint8_t transport)
+{
+    return find_expectation(inv, host, port, transport) != NULL;
 }
 
 uint64_t inventory_dropped(const struct inventory *inv)

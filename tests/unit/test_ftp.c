@@ -81,6 +81,16 @@ static void test_port_eprt(void)
     CU_ASSERT_STRING_EQUAL(s.text[2], "EPRT fd99::2:50002");
 }
 
+static void test_midstream(void)
+{
+    /* The capture began after the greeting and login: the replies still identify it. */
+    struct seen s = run("150 Here comes the directory listing.\r\n226 Directory send OK.\r\n"
+                        "229 Entering Extended Passive Mode (|||40777|)\r\n",
+                        "LIST\r\nEPSV\r\n");
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "EPSV 10.0.0.21:40777");
+}
+
 static void test_not_ftp_or_cut(void)
 {
     struct seen s = run("SSH-2.0-OpenSSH_9.2\r\n227 Entering Passive Mode (10,0,0,21,1,1)\r\n", "");
@@ -97,5 +107,6 @@ void suite_ftp(void)
 {
     UNIT_SUITE("ftp", NULL, NULL, {"PASV", test_pasv}, {"PASV behind NAT", test_pasv_behind_nat},
                {"EPSV", test_epsv}, {"PORT and EPRT", test_port_eprt},
+               {"capture began mid-session", test_midstream},
                {"not FTP, cut, invalid", test_not_ftp_or_cut});
 }
