@@ -25,7 +25,7 @@ umask 022
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CONF=$ROOT/tests/corpus/conf
 OUT=${OUT:-$ROOT/pcaps}
-ALL_GROUPS="demo standard disguised ftp-passive tls udp ipv6 products fragbase"
+ALL_GROUPS="demo standard disguised ftp-passive tls udp ipv6 products cooked fragbase"
 PCAP_GROUPS=${PCAP_GROUPS:-$ALL_GROUPS}
 SRV=ps-srv
 CLI=ps-cli
@@ -268,12 +268,13 @@ truth() { # truth HOST PORT TRANSPORT SERVICE PRODUCT VERSION DISGUISE
 	echo "$CAPTURE,$1,$2,$3,$4,$5,$6,$7" >>"$TRUTH"
 }
 
-capture_start() {
-	CAP=$W/cap/$CAPTURE
-	srv_bg tcpdump-$GROUP tcpdump -i $SIF -n -U -w "$CAP"
-	local i
+capture_start() { # capture_start [FILE IFACE LINKTYPE]: another tcpdump beside the first
+	local file=${1:-$CAPTURE} ifc=${2:-$SIF} lt=${3:-} i name
+	name=tcpdump-$GROUP-${file%.*}
+	[ -n "${1:-}" ] || CAP=$W/cap/$CAPTURE
+	srv_bg "$name" tcpdump -i "$ifc" ${lt:+-y "$lt"} -n -U -w "$W/cap/$file"
 	for i in $(seq 1 50); do
-		grep -q 'listening on' "$W/log/tcpdump-$GROUP.log" 2>/dev/null && return 0
+		grep -q 'listening on' "$W/log/$name.log" 2>/dev/null && return 0
 		sleep 0.2
 	done
 	die "tcpdump did not start"
@@ -951,7 +952,43 @@ check_capture() {
 		fi
 	done <"$TRUTH"
 	[ $bad = 0 ] || die "capture $c lacks expected conversations"
+	check_versions
 	log "$c: $(tshark -r "$CAP" 2>/dev/null | wc -l) packets, all truth endpoints present"
+}
+
+# Where a daemon shows its version on the wire in clear, the truth row's version must
+# be in the capture's bytes: this catches a package changed under our feet between the
+# version lookup and the run (the machine may be shared).
+version_needle() { # version_needle SERVICE PRODUCT VERSION -> bytes that must appear
+	case "$1/$2" in
+	ssh/OpenSSH) echo "OpenSSH_$3" ;;
+	http/nginx) echo "nginx/$3" ;;
+	http/Apache*) echo "Apache/$3" ;;
+	http/lighttpd) echo "lighttpd/$3" ;;
+	ftp/vsftpd) echo "vsFTPd $3" ;;
+	mysql/MariaDB) echo "$3-MariaDB" ;;
+	redis/Redis) echo "redis_version:$3" ;;
+	domain/dnsmasq) echo "dnsmasq-$3" ;;
+	domain/Unbound) echo "unbound $3" ;;
+	memcached/memcached) echo "VERSION $3" ;;
+	postgresql/PostgreSQL) echo "PostgreSQL $3" ;;
+	irc/ngircd) echo "ngircd-$3" ;;
+	git/git) echo "git/$3" ;;
+	esac
+}
+check_versions() { # (tls.pcap is skipped: its versions travel encrypted)
+	local cap host port tr svc prod ver needle bad=0
+	[ "$CAPTURE" = tls.pcap ] && return 0
+	while IFS=, read -r cap host port tr svc prod ver _; do
+		[ "$cap" = "$CAPTURE" ] || continue
+		needle=$(version_needle "$svc" "$prod" "$ver")
+		[ -n "$needle" ] || continue
+		if ! grep -aqF -- "$needle" "$CAP"; then
+			log "version of $svc $prod $ver at $host:$port not on the wire in $CAPTURE (looked for '$needle')"
+			bad=1
+		fi
+	done <"$TRUTH"
+	[ $bad = 0 ] || die "truth.csv versions disagree with $CAPTURE"
 }
 
 # ---------------------------------------------------------------- groups
@@ -1347,6 +1384,7 @@ cache_store_log none
 coredump_dir $d
 cache_effective_user proxy
 dns_nameservers $S4C
+shutdown_lifetime 1 seconds
 EOF
 	srv_bg squid squid -N -f "$d/squid.conf"
 	wait_listen tcp "$a" "$p" squid
@@ -1422,6 +1460,34 @@ group_products() { # the same services from other products, one host per product
 	end_group
 }
 
+group_cooked() { # tcpdump -i any: Linux cooked captures, v1 (SLL) and v2 (SLL2)
+	begin_group cooked
+	start_sshd $S4 22
+	start_nginx cooked "$S4:80"
+	wait_listen tcp $S4 80 nginx-cooked
+	start_redis $S4 443
+	start_dnsmasq $S4 53
+	CAP=$W/cap/cooked.pcap
+	capture_start cooked.pcap any LINUX_SLL
+	capture_start cooked-sll2.pcap any LINUX_SLL2
+	drive_ssh $S4 22
+	drive_http $S4 80
+	drive_redis $S4 443
+	drive_dns $S4 53
+	truth_ssh $S4 22 no
+	truth_http $S4 80 no
+	truth_redis $S4 443 yes
+	truth_dns $S4 53 no udp
+	capture_stop
+	stop_daemons
+	check_capture
+	cp "$CAP" "$OUT/cooked.pcap"
+	CAPTURE=cooked-sll2.pcap CAP=$W/cap/cooked-sll2.pcap
+	copy_truth_now cooked.pcap cooked-sll2.pcap
+	check_capture
+	cp "$CAP" "$OUT/cooked-sll2.pcap"
+}
+
 group_fragbase() { # small base for fragments.pcap (kept in $W only)
 	begin_group fragbase
 	start_sshd $S4 22
@@ -1444,8 +1510,42 @@ group_fragbase() { # small base for fragments.pcap (kept in $W only)
 }
 
 # ---------------------------------------------------------------- variants
+copy_truth_now() { # copy rows into the checked truth (the copy has its own check)
+	awk -F, -v f="$1" -v t="$2" 'BEGIN{OFS=","} $1==f {$1=t; print}' "$TRUTH" >>"$TRUTH.tmp"
+	cat "$TRUTH.tmp" >>"$TRUTH"
+	rm -f "$TRUTH.tmp"
+}
 copy_truth() { # copy_truth FROM TO
 	awk -F, -v f="$1" -v t="$2" 'BEGIN{OFS=","} $1==f {$1=t; print}' "$TRUTH" >>"$TRUTH.variants"
+}
+
+midstream() { # midstream IN OUT BASENAME: drop each TCP stream's first 3 frames
+	local drop
+	[ -f "$1" ] || return 0
+	drop=$(tshark -r "$1" -Y tcp -T fields -e frame.number -e tcp.stream 2>/dev/null |
+		awk '{ if (++seen[$2] <= 3) printf "%s ", $1 }')
+	# shellcheck disable=SC2086
+	editcap -F pcap "$1" "$2" $drop
+	copy_truth "$3" "$(basename "$2")"
+}
+
+truncated() { # truncated IN OUT BASENAME: the file cut at 60% of its size, mid-record, as
+	# a capture killed while writing leaves it. Truth keeps the endpoints still seen.
+	local in=$1 out=$2 c host port tr svc rest filt
+	[ -f "$in" ] || return 0
+	head -c $(($(stat -c %s "$in") * 6 / 10)) "$in" >"$out"
+	c=$(basename "$out")
+	while IFS=, read -r cap host port tr svc rest; do
+		[ "$cap" = "$3" ] || continue
+		if [[ $host == *:* ]]; then filt="ipv6.src==$host"; else filt="ip.src==$host"; fi
+		if [ "$tr" = tcp ]; then
+			filt="$filt && tcp.srcport==$port && tcp.flags.syn==1 && tcp.flags.ack==1"
+		else
+			filt="$filt && udp.srcport==$port"
+		fi
+		[ "$(tshark -r "$out" -Y "$filt" 2>/dev/null | wc -l)" = 0 ] && continue
+		echo "$c,$host,$port,$tr,$svc,$rest" >>"$TRUTH.variants"
+	done <"$TRUTH"
 }
 
 make_variants() {
@@ -1454,12 +1554,8 @@ make_variants() {
 	log "=== variants of standard.pcap"
 	# Mid-stream: the capture starts after every TCP connection opened. Drop each TCP
 	# stream's first 3 frames (SYN, SYN-ACK, ACK) so no handshake is left.
-	drop=$(tshark -r "$base" -Y tcp -T fields -e frame.number -e tcp.stream 2>/dev/null |
-		awk '{ if (++seen[$2] <= 3) printf "%s ", $1 }')
-	# shellcheck disable=SC2086
-	editcap "$base" "$OUT/midstream.pcap" $drop
-	copy_truth standard.pcap midstream.pcap
-	editcap -s 96 "$base" "$OUT/snaplen96.pcap"
+	midstream "$base" "$OUT/midstream.pcap" standard.pcap
+	editcap -F pcap -s 96 "$base" "$OUT/snaplen96.pcap"
 	copy_truth standard.pcap snaplen96.pcap
 	editcap -F pcapng "$base" "$OUT/standard.pcapng"
 	copy_truth standard.pcap standard.pcapng
@@ -1468,6 +1564,8 @@ make_variants() {
 	tcprewrite --enet-vlan=add --enet-vlan-tag=100 --enet-vlan-pri=0 --enet-vlan-cfi=0 \
 		--infile="$base" --outfile="$OUT/vlan.pcap"
 	copy_truth standard.pcap vlan.pcap
+	midstream "$OUT/disguised.pcap" "$OUT/midstream-disguised.pcap" disguised.pcap
+	truncated "$OUT/standard.pcap" "$OUT/truncated.pcap" standard.pcap
 	if [ -f "$W/cap/fragbase.pcap" ]; then
 		log "=== fragments.pcap"
 		# Every IPv4 packet cut into 128-byte fragments, plus the real fragments of
@@ -1482,6 +1580,9 @@ make_variants() {
 main() {
 	local t0 g
 	t0=$(date +%s)
+	# One run at a time: the namespaces and the work directory have fixed names.
+	exec 9>/run/portsleuth-corpus.lock
+	flock -n 9 || die "another make-pcaps.sh is running"
 	install_missing
 	prepare_private
 	# A fixed work path: daemons show their config paths to clients (redis INFO), so a
@@ -1502,7 +1603,7 @@ main() {
 		case $g in
 		demo) group_demo ;; standard) group_standard ;; disguised) group_disguised ;;
 		ftp-passive) group_ftp_passive ;; tls) group_tls ;; udp) group_udp ;;
-		ipv6) group_ipv6 ;; products) group_products ;; fragbase) group_fragbase ;;
+		ipv6) group_ipv6 ;; products) group_products ;; cooked) group_cooked ;; fragbase) group_fragbase ;;
 		*) die "unknown group $g" ;;
 		esac
 	done
