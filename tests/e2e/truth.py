@@ -19,6 +19,9 @@ import subprocess
 import sys
 
 binary, root = sys.argv[1], sys.argv[2]
+# Captures whose snap length cuts away what identifies some endpoints (an FTP 229 reply
+# longer than the bytes kept): there "unknown" is honest, a wrong name still fails.
+LOSSY = {"snaplen96.pcap"}
 truth_path = os.path.join(root, "pcaps", "truth.csv")
 rows = list(csv.DictReader(open(truth_path, newline="")))
 by_capture = {}
@@ -51,6 +54,8 @@ for capture, truths in sorted(by_capture.items()):
             # Right, but less specific: nothing inside the TLS (ALPN, a registered port)
             # says what it carries.
             print(f"note: {where}: named ssl, truly {t['service']}")
+        elif not named and capture in LOSSY:
+            print(f"note: {where}: unknown in a capture cut by its snaplen, truly {t['service']}")
         elif named != t["service"]:
             failures.append(f"{where}: named {named or 'nothing'}, truly {t['service']}")
         disguise = t["disguise"].strip().lower() == "yes"
