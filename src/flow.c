@@ -422,6 +422,8 @@ static void flow_expire(struct flow_table *t, struct flow *f, enum flow_end_reas
     release_heads(f);
     hash_unlink(t, f);
     lru_unlink(t, f);
+    if (t->last == f)
+        t->last = NULL; /* recycled, its key still in place: never found through the cache */
     t->stats.active--;
     switch (why) {
     case FLOW_END_TIMEOUT:
