@@ -31,14 +31,16 @@ typedef void (*record_changed_fn)(const struct endpoint_record *rec, void *ctx);
 
 struct engine_options {
     struct flow_config flow;
-    const struct sigset *sigs;  /* finalized; shared read-only */
-    const char *ndpi_map;       /* path of ndpi-map.csv; NULL disables nDPI */
+    const struct sigset *sigs; /* finalized; shared read-only */
+    const char *ndpi_map;      /* path of ndpi-map.csv; NULL disables nDPI */
     struct inventory *inv;
     struct client_inventory *clients; /* --clients; may be NULL */
-    record_changed_fn on_change; /* may be NULL */
+    record_changed_fn on_change;      /* may be NULL */
     void *ctx;
     /* Held around every use of inv (and on_change) when engines share it across threads. */
     pthread_mutex_t *inv_lock;
+    /* A dispatcher calls engine_watch_segment on every packet before this engine sees it. */
+    bool segments_watched;
 };
 
 struct engine_stats {
@@ -58,6 +60,15 @@ void engine_frame(struct engine *e, const struct capture_frame *frame);
 
 /* One packet already decoded (by a dispatcher that shards flows across engines). */
 void engine_packet(struct engine *e, const struct packet_view *pkt);
+
+/*
+ * Register the FTP data channels a TCP segment announces (227/229 replies, PORT/EPRT
+ * commands), in packet order, so that they are known before their own flows are
+ * classified, even when those flows are handled by another thread. Returns how many new
+ * channels it registered. lock may be NULL.
+ */
+uint64_t engine_watch_segment(struct inventory *inv, pthread_mutex_t *lock,
+                              const struct packet_view *pkt);
 
 /* Live capture idle: advance packet time so idle flows expire. */
 void engine_tick(struct engine *e, uint64_t now_us);

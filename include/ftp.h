@@ -9,6 +9,7 @@
 #ifndef PS_FTP_H
 #define PS_FTP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -24,5 +25,18 @@ typedef void (*ftp_channel_fn)(const struct ps_addr *host, uint16_t port, const 
  * are read.
  */
 unsigned ftp_announced_channels(const struct classify_input *in, ftp_channel_fn fn, void *ctx);
+
+/*
+ * The same for one TCP segment as it is captured, said by `sender`: a segment that opens
+ * with a 227/229 reply or a PORT/EPRT command (checked on its first bytes, so this is
+ * cheap enough for every segment of every flow, before or after classification).
+ * Unlike ftp_announced_channels it does not see whether the flow greeted like FTP: a
+ * whole 227/229 line with valid numbers is taken as what it says. That check never
+ * stopped a server that means to announce (its own "227 " line passes it), and a
+ * segment that opens so by accident, outside FTP, is not a case met on real networks.
+ */
+bool ftp_segment_may_announce(const uint8_t *payload, uint32_t len);
+unsigned ftp_segment_channels(const uint8_t *payload, uint32_t len, const struct ps_addr *sender,
+                              ftp_channel_fn fn, void *ctx);
 
 #endif

@@ -88,38 +88,33 @@ static bool identifies_server(const struct evidence_buf *b)
 }
 
 struct announce_ctx {
-    struct engine *e;
+    struct inventory *inv;
     uint64_t ts_us;
+    uint64_t *count;
 };
 
-static void announce_channel(const struct ps_addr *host, uint16_t port, const char *how,
-                             void *ctx)
+static void announce_channel(const struct ps_addr *host, uint16_t port, const char *how, void *ctx)
 {
     struct announce_ctx *a = ctx;
     char rule[EV_RULE_MAX];
     snprintf(rule, sizeof rule, "ftp:%s", how);
-    if (inventory_expect(a->e->opt.inv, host, port, IPPROTO_TCP, "ftp-data", rule, a->ts_us))
-        a->e->stats.ftp_channels++;
+    if (inventory_expect(a->inv, host, port, IPPROTO_TCP, "ftp-data", rule, a->ts_us))
+        (*a->count)++;
 }
 
-/* Register the data channels a control connection announces so far. Called as its heads
- * grow, so that the channels are known before their own flows are classified. */
-static void watch_control_channel(struct engine *e, struct flow *f)
+uint64_t engine_watch_segment(struct inventory *inv, pthread_mutex_t *lock,
+                              const struct packet_view *pkt)
 {
-    const struct stream_head *srv = &f->head[f->server], *cli = &f->head[!f->server];
-    if (srv->len < 4 && cli->len < 4)
-        return;
-    struct classify_input in;
-    struct announce_ctx ac = {e, f->last_us};
-    flow_classify_input(f, f->server, &in);
-    lock_inventory(e);
-    if (!ftp_announced_channels(&in, announce_channel, &ac) &&
-        f->role_reason != ROLE_HANDSHAKE) {
-        /* Roles guessed: the replies may have come from the side taken for the client. */
-        flow_classify_input(f, !f->server, &in);
-        ftp_announced_channels(&in, announce_channel, &ac);
-    }
-    unlock_inventory(e);
+    uint64_t count = 0;
+    if (pkt->transport != IPPROTO_TCP || !ftp_segment_may_announce(pkt->payload, pkt->payload_len))
+        return 0;
+    struct announce_ctx ac = {inv, pkt->ts_us, &count};
+    if (lock)
+        pthread_mutex_lock(lock);
+    ftp_segment_channels(pkt->payload, pkt->payload_len, &pkt->src, announce_channel, &ac);
+    if (lock)
+        pthread_mutex_unlock(lock);
+    return count;
 }
 
 /* Without a handshake, an announced endpoint is the server of its channel. Returns true
@@ -133,8 +128,8 @@ static bool role_from_announcement(struct engine *e, struct flow *f)
     lock_inventory(e);
     bool server_announced =
         inventory_is_expected(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport);
-    bool client_announced = inventory_is_expected(e->opt.inv, &f->key.addr[!s], f->key.port[!s],
-                                                  f->key.transport);
+    bool client_announced =
+        inventory_is_expected(e->opt.inv, &f->key.addr[!s], f->key.port[!s], f->key.transport);
     unlock_inventory(e);
     if (client_announced && !server_announced)
         flow_set_server(f, !s, ROLE_ANNOUNCED);
@@ -187,7 +182,8 @@ static void classify(struct engine *e, struct flow *f)
         ndpi_witness_finish(e->ndpi, &ws, &in, detail, collect, ev);
 
     lock_inventory(e);
-    struct announce_ctx ac = {e, f->last_us};
+    /* Again over the whole heads: a reply split across segments is whole here. */
+    struct announce_ctx ac = {e->opt.inv, f->last_us, &e->stats.ftp_channels};
     ftp_announced_channels(&in, announce_channel, &ac);
     struct endpoint_record *rec =
         inventory_add_flow(e->opt.inv, &in, f->first_us, f->last_us, detail, ev->ev, ev->n);
@@ -214,8 +210,7 @@ static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
     }
     int s = f->server;
     lock_inventory(e);
-    inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport,
-                         f->last_us);
+    inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport, f->last_us);
     unlock_inventory(e);
 }
 
@@ -230,8 +225,7 @@ static bool ready(const struct engine *e, const struct flow *f)
     const struct stream_head *srv = &f->head[f->server], *cli = &f->head[!f->server];
     if (!srv->datagrams || !cli->datagrams)
         return false;
-    return !e->ndpi || (f->owner_flags & OWNER_NDPI_DONE) ||
-           srv->datagrams >= PS_MAX_UDP_DATAGRAMS;
+    return !e->ndpi || (f->owner_flags & OWNER_NDPI_DONE) || srv->datagrams >= PS_MAX_UDP_DATAGRAMS;
 }
 
 struct engine *engine_create(const struct engine_options *opt, char *err, size_t errlen)
@@ -300,10 +294,10 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
     e->now_us = pkt->ts_us;
     int side;
     struct flow *f = flow_table_packet(e->flows, pkt, &side);
+    if (!e->opt.segments_watched)
+        e->stats.ftp_channels += engine_watch_segment(e->opt.inv, e->opt.inv_lock, pkt);
     if (!f || f->classified)
         return;
-    if (pkt->payload_len && f->key.transport == IPPROTO_TCP)
-        watch_control_channel(e, f);
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
         struct ndpi_witness_flow *ws = f->witness_state;
         if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))
@@ -353,9 +347,9 @@ void engine_print_counts(FILE *out, const struct decode_stats *d, const struct f
     fprintf(out,
             "decode: %llu frames, %llu tcp/udp, %llu other, %llu malformed, %llu fragments, "
             "%llu reassembled\n",
-            (unsigned long long)d->packets, (unsigned long long)d->ok,
-            (unsigned long long)d->other, (unsigned long long)d->malformed,
-            (unsigned long long)d->fragments, (unsigned long long)d->reassembled);
+            (unsigned long long)d->packets, (unsigned long long)d->ok, (unsigned long long)d->other,
+            (unsigned long long)d->malformed, (unsigned long long)d->fragments,
+            (unsigned long long)d->reassembled);
     for (int i = 0; i < DECODE_EV_COUNT; i++)
         if (d->events[i])
             fprintf(out, "decode:   %-24s %llu  (%s)\n", decode_event_name(i),
@@ -366,15 +360,12 @@ void engine_print_counts(FILE *out, const struct decode_stats *d, const struct f
             (unsigned long long)fs->created, (unsigned long long)fs->active,
             (unsigned long long)fs->peak_active, (unsigned long long)fs->timed_out,
             (unsigned long long)fs->closed, (unsigned long long)fs->evicted);
-    fprintf(out,
-            "streams: %llu heads with gaps, %llu retransmissions, %llu out of order\n",
+    fprintf(out, "streams: %llu heads with gaps, %llu retransmissions, %llu out of order\n",
             (unsigned long long)fs->heads_with_gaps, (unsigned long long)fs->retransmissions,
             (unsigned long long)fs->out_of_order);
     fprintf(out,
             "classify: %llu flows classified, %llu unanswered, %llu roles from banners, "
             "%llu ftp data channels announced\n",
-            (unsigned long long)es->flows_classified,
-            (unsigned long long)es->flows_unanswered,
-            (unsigned long long)es->roles_from_banner,
-            (unsigned long long)es->ftp_channels);
+            (unsigned long long)es->flows_classified, (unsigned long long)es->flows_unanswered,
+            (unsigned long long)es->roles_from_banner, (unsigned long long)es->ftp_channels);
 }

@@ -137,46 +137,83 @@ static bool replies_like_ftp(const struct head_bytes *h)
            (h->data[3] == ' ' || h->data[3] == '-');
 }
 
+/* One line: a server's 227/229 reply or a client's PORT/EPRT command, said by `sender`. */
+static unsigned announce_line(const char *line, const struct ps_addr *sender, ftp_channel_fn fn,
+                              void *ctx)
+{
+    uint8_t a[4];
+    uint16_t port;
+    struct ps_addr host;
+    if (strncmp(line, "227 ", 4) == 0) {
+        /* The numbers usually sit in parentheses, but RFC 959 does not promise it. */
+        const char *paren = strchr(line, '(');
+        const char *p = paren ? paren + 1 : line + 4;
+        while (*p && (*p < '0' || *p > '9'))
+            p++;
+        if (!parse_six(p, a, &port))
+            return 0;
+        announce_v4(a, sender, port, "PASV", fn, ctx);
+        return 1;
+    }
+    if (strncmp(line, "229 ", 4) == 0 && parse_epsv(line, &port)) {
+        fn(sender, port, "EPSV", ctx);
+        return 1;
+    }
+    if (strncasecmp(line, "PORT ", 5) == 0 && parse_six(line + 5, a, &port)) {
+        announce_v4(a, sender, port, "PORT", fn, ctx);
+        return 1;
+    }
+    if (strncasecmp(line, "EPRT ", 5) == 0 && parse_eprt(line + 5, sender, &host, &port)) {
+        fn(&host, port, "EPRT", ctx);
+        if (addr_compare(&host, sender) != 0)
+            fn(sender, port, "EPRT", ctx);
+        return 1;
+    }
+    return 0;
+}
+
+static unsigned announce_lines(const struct head_bytes *h, const struct ps_addr *sender,
+                               ftp_channel_fn fn, void *ctx)
+{
+    unsigned found = 0;
+    char line[FTP_LINE_MAX];
+    uint32_t pos = 0;
+    while (next_line(h, &pos, line, sizeof line))
+        found += announce_line(line, sender, fn, ctx);
+    return found;
+}
+
 unsigned ftp_announced_channels(const struct classify_input *in, ftp_channel_fn fn, void *ctx)
 {
     if (in->transport != 6 || !replies_like_ftp(&in->server_head))
         return 0;
-    unsigned found = 0;
-    char line[FTP_LINE_MAX];
-    uint32_t pos = 0;
-    while (next_line(&in->server_head, &pos, line, sizeof line)) {
-        uint8_t a[4];
-        uint16_t port;
-        const char *paren = strchr(line, '(');
-        if (strncmp(line, "227", 3) == 0) {
-            /* The numbers usually sit in parentheses, but RFC 959 does not promise it. */
-            const char *p = paren ? paren + 1 : line + 4;
-            while (*p && (*p < '0' || *p > '9'))
-                p++;
-            if (parse_six(p, a, &port)) {
-                announce_v4(a, &in->server, port, "PASV", fn, ctx);
-                found++;
-            }
-        } else if (strncmp(line, "229", 3) == 0 && parse_epsv(line, &port)) {
-            fn(&in->server, port, "EPSV", ctx);
-            found++;
-        }
+    return announce_lines(&in->server_head, &in->server, fn, ctx) +
+           announce_lines(&in->client_head, &in->client, fn, ctx);
+}
+
+/* Cheap enough for every TCP segment: most fail on their first byte. */
+bool ftp_segment_may_announce(const uint8_t *p, uint32_t len)
+{
+    if (len < 10)
+        return false;
+    switch (p[0]) {
+    case '2':
+        return p[1] == '2' && (p[2] == '7' || p[2] == '9') && p[3] == ' ';
+    case 'P':
+    case 'p':
+        return strncasecmp((const char *)p, "PORT ", 5) == 0;
+    case 'E':
+    case 'e':
+        return strncasecmp((const char *)p, "EPRT ", 5) == 0;
     }
-    pos = 0;
-    while (next_line(&in->client_head, &pos, line, sizeof line)) {
-        uint8_t a[4];
-        uint16_t port;
-        struct ps_addr host;
-        if (strncasecmp(line, "PORT ", 5) == 0 && parse_six(line + 5, a, &port)) {
-            announce_v4(a, &in->client, port, "PORT", fn, ctx);
-            found++;
-        } else if (strncasecmp(line, "EPRT ", 5) == 0 &&
-                   parse_eprt(line + 5, &in->client, &host, &port)) {
-            fn(&host, port, "EPRT", ctx);
-            if (addr_compare(&host, &in->client) != 0)
-                fn(&in->client, port, "EPRT", ctx);
-            found++;
-        }
-    }
-    return found;
+    return false;
+}
+
+unsigned ftp_segment_channels(const uint8_t *payload, uint32_t len, const struct ps_addr *sender,
+                              ftp_channel_fn fn, void *ctx)
+{
+    if (!ftp_segment_may_announce(payload, len))
+        return 0;
+    struct head_bytes h = {.data = payload, .len = len};
+    return announce_lines(&h, sender, fn, ctx);
 }

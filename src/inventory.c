@@ -25,6 +25,7 @@ struct endpoint_slot {
     struct endpoint_slot *next;
     struct endpoint_record rec;
     struct ps_addr *clients; /* distinct client hosts, up to PS_MAX_CLIENTS_TRACKED */
+    uint64_t banner_us;      /* first_us of the flow the banner and detail came from */
     uint8_t evidence_cap;    /* room in rec.evidence; grows by doubling */
 };
 
@@ -270,17 +271,17 @@ static int evidence_rank(const struct evidence *e)
 
 static bool same_evidence(const struct evidence *a, const struct evidence *b)
 {
-    return a->witness == b->witness && strcmp(a->service, b->service) == 0 &&
-           strcmp(a->tunnel, b->tunnel) == 0 && strcmp(a->product, b->product) == 0 &&
-           strcmp(a->version, b->version) == 0 && strcmp(a->info, b->info) == 0;
+    return a->witness == b->witness && a->strength == b->strength &&
+           strcmp(a->service, b->service) == 0 && strcmp(a->tunnel, b->tunnel) == 0 &&
+           strcmp(a->product, b->product) == 0 && strcmp(a->version, b->version) == 0 &&
+           strcmp(a->info, b->info) == 0;
 }
 
 /* Room for one more piece of evidence, up to the cap. Most endpoints hold two or three,
  * so the list starts small. */
 static bool evidence_room(struct endpoint_slot *s)
 {
-    if (s->rec.evidence_count < s->evidence_cap ||
-        s->evidence_cap == PS_MAX_EVIDENCE_PER_ENDPOINT)
+    if (s->rec.evidence_count < s->evidence_cap || s->evidence_cap == PS_MAX_EVIDENCE_PER_ENDPOINT)
         return true;
     unsigned cap = s->evidence_cap ? s->evidence_cap * 2u : 2u;
     if (cap > PS_MAX_EVIDENCE_PER_ENDPOINT)
@@ -293,17 +294,41 @@ static bool evidence_room(struct endpoint_slot *s)
     return true;
 }
 
-/* Insert keeping the list sorted by rank; when full, the weakest is dropped. */
+/* A total order, so that the list (and the identification) does not depend on the order in
+ * which flows were classified, which --threads does not fix. Its leading keys are those of
+ * same_evidence, so one of two duplicates can replace the other in place. */
+static int evidence_order(const struct evidence *a, const struct evidence *b)
+{
+    int d = evidence_rank(b) - evidence_rank(a);
+    const char *const ka[] = {a->service, a->tunnel, a->product, a->version, a->info};
+    const char *const kb[] = {b->service, b->tunnel, b->product, b->version, b->info};
+    for (size_t i = 0; !d && i < sizeof ka / sizeof *ka; i++)
+        d = strcmp(ka[i], kb[i]);
+    if (!d)
+        d = (int)a->witness - (int)b->witness;
+    const char *const ta[] = {a->os, a->hostname, a->device, a->cpe, a->rule};
+    const char *const tb[] = {b->os, b->hostname, b->device, b->cpe, b->rule};
+    for (size_t i = 0; !d && i < sizeof ta / sizeof *ta; i++)
+        d = strcmp(ta[i], tb[i]);
+    return d;
+}
+
+/* Insert keeping the list in evidence_order; when full, the last is dropped. */
 static bool add_evidence(struct endpoint_slot *s, const struct evidence *ev)
 {
     struct endpoint_record *rec = &s->rec;
     for (unsigned i = 0; i < rec->evidence_count; i++)
-        if (same_evidence(&rec->evidence[i], ev))
-            return false;
+        if (same_evidence(&rec->evidence[i], ev)) {
+            /* The same statement by another rule: the one first in order stays. */
+            if (evidence_order(ev, &rec->evidence[i]) >= 0)
+                return false;
+            rec->evidence[i] = *ev;
+            return true;
+        }
     if (!evidence_room(s))
         return false;
     unsigned n = rec->evidence_count, pos = n;
-    while (pos > 0 && evidence_rank(&rec->evidence[pos - 1]) < evidence_rank(ev))
+    while (pos > 0 && evidence_order(&rec->evidence[pos - 1], ev) > 0)
         pos--;
     if (pos >= s->evidence_cap)
         return false;
@@ -386,8 +411,7 @@ static void judge(const struct inventory *inv, struct endpoint_record *rec)
 
 static void count_client(struct endpoint_slot *s, const struct ps_addr *client)
 {
-    unsigned n = s->rec.clients < PS_MAX_CLIENTS_TRACKED ? s->rec.clients
-                                                        : PS_MAX_CLIENTS_TRACKED;
+    unsigned n = s->rec.clients < PS_MAX_CLIENTS_TRACKED ? s->rec.clients : PS_MAX_CLIENTS_TRACKED;
     for (unsigned i = 0; i < n; i++)
         if (addr_compare(&s->clients[i], client) == 0)
             return;
@@ -447,14 +471,19 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
         rec->first_us = first_us;
     if (last_us > rec->last_us)
         rec->last_us = last_us;
-    if (rec->banner_len == 0 && in->server_head.len) {
+    /* The banner and detail are those of the earliest flow that has them, whatever the
+       order in which flows were classified. */
+    bool earliest = !rec->banner_len || first_us < s->banner_us;
+    if (in->server_head.len && earliest) {
         uint32_t n = in->server_head.len < PS_BANNER_BYTES ? in->server_head.len : PS_BANNER_BYTES;
         memcpy(rec->banner, in->server_head.data, n);
         rec->banner_len = n;
+        s->banner_us = first_us;
         rec->changed = true;
     }
-    if (!detail_is_empty(detail) && !rec->detail) {
-        rec->detail = malloc(sizeof *rec->detail);
+    if (!detail_is_empty(detail) && (!rec->detail || earliest)) {
+        if (!rec->detail)
+            rec->detail = malloc(sizeof *rec->detail);
         if (rec->detail) {
             *rec->detail = *detail;
             rec->changed = true;
@@ -478,8 +507,7 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
         enum verdict v = rec->verdict;
         judge(inv, rec);
         if (first_flow || v != rec->verdict || strcmp(before.service, rec->best.service) ||
-            strcmp(before.product, rec->best.product) ||
-            strcmp(before.version, rec->best.version))
+            strcmp(before.product, rec->best.product) || strcmp(before.version, rec->best.version))
             rec->changed = true;
     }
     return rec;

@@ -85,6 +85,8 @@ struct shard_pool {
     struct decoder *dec;
     uint64_t seed;
     pthread_mutex_t inv_lock;
+    struct inventory *inv;
+    uint64_t ftp_channels; /* announced channels the dispatcher registered */
     struct worker workers[PS_MAX_THREADS];
 };
 
@@ -172,8 +174,8 @@ static uint64_t endpoint_hash(uint64_t seed, const struct ps_addr *a, uint16_t p
 /* Both directions of a conversation give the same worker. */
 static unsigned owner_of(const struct shard_pool *p, const struct packet_view *v)
 {
-    uint64_t h = endpoint_hash(p->seed, &v->src, v->sport) ^
-                 endpoint_hash(p->seed, &v->dst, v->dport);
+    uint64_t h =
+        endpoint_hash(p->seed, &v->src, v->sport) ^ endpoint_hash(p->seed, &v->dst, v->dport);
     h = mix64(h ^ v->transport ^ (uint64_t)(v->vlan_count ? v->vlan[0] : 0) << 8);
     return (unsigned)(h % p->n);
 }
@@ -297,8 +299,8 @@ static void *worker_main(void *arg)
     }
 }
 
-struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned threads,
-                                     char *err, size_t errlen)
+struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned threads, char *err,
+                                     size_t errlen)
 {
     if (threads < 1 || threads > PS_MAX_THREADS) {
         snprintf(err, errlen, "threads must be 1 to %u", PS_MAX_THREADS);
@@ -330,6 +332,10 @@ struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned 
     }
     struct engine_options wopt = *opt;
     wopt.inv_lock = &p->inv_lock;
+    /* Announcements are registered here, in packet order, before any worker could
+       classify the channel they announce. */
+    wopt.segments_watched = true;
+    p->inv = opt->inv;
     for (unsigned i = 0; i < threads; i++) {
         struct worker *w = &p->workers[i];
         w->pool = p;
@@ -359,8 +365,10 @@ void shard_pool_frame(struct shard_pool *p, const struct capture_frame *frame)
     }
     struct packet_view v;
     if (decoder_decode(p->dec, frame->linktype, frame->data, frame->caplen, frame->wire_len,
-                       frame->ts_us, &v) == DECODE_OK)
+                       frame->ts_us, &v) == DECODE_OK) {
+        p->ftp_channels += engine_watch_segment(p->inv, &p->inv_lock, &v);
         send_packet(&p->workers[owner_of(p, &v)], &v);
+    }
 }
 
 void shard_pool_finish(struct shard_pool *p)
@@ -402,6 +410,7 @@ void shard_pool_print_stats(const struct shard_pool *p, FILE *out)
         es.roles_from_banner += s->roles_from_banner;
         es.ftp_channels += s->ftp_channels;
     }
+    es.ftp_channels += p->ftp_channels;
     engine_print_counts(out, decoder_stats(p->dec), &fs, &es);
     fprintf(out, "threads: %u workers (peak flows is the sum of each worker's peak)\n", p->n);
 }

@@ -62,9 +62,10 @@ static void test_pasv_behind_nat(void)
 
 static void test_epsv(void)
 {
-    struct seen s = run("220-welcome\r\n220 ready\r\n229 Entering Extended Passive Mode (|||40001|)\r\n"
-                        "229 Entering Extended Passive Mode (!!!40002!)\r\n",
-                        "EPSV\r\n");
+    struct seen s =
+        run("220-welcome\r\n220 ready\r\n229 Entering Extended Passive Mode (|||40001|)\r\n"
+            "229 Entering Extended Passive Mode (!!!40002!)\r\n",
+            "EPSV\r\n");
     CU_ASSERT_EQUAL_FATAL(s.n, 2);
     CU_ASSERT_STRING_EQUAL(s.text[0], "EPSV 10.0.0.21:40001");
     CU_ASSERT_STRING_EQUAL(s.text[1], "EPSV 10.0.0.21:40002");
@@ -103,10 +104,69 @@ static void test_not_ftp_or_cut(void)
     CU_ASSERT_EQUAL(s.n, 0);
 }
 
+static struct seen run_segment(const char *payload, const char *sender)
+{
+    struct ps_addr from;
+    addr_set_v4(&from, (const uint8_t *)sender);
+    struct seen s = {.n = 0};
+    uint32_t len = (uint32_t)strlen(payload);
+    unsigned found = ftp_segment_channels((const uint8_t *)payload, len, &from, record, &s);
+    CU_ASSERT(found <= (unsigned)s.n);
+    if (found) /* the cheap check never turns away a segment that announces */
+        CU_ASSERT_TRUE(ftp_segment_may_announce((const uint8_t *)payload, len));
+    return s;
+}
+
+/* One segment as captured, before its flow is classified (the dispatcher of --threads). */
+static void test_segments(void)
+{
+    struct seen s =
+        run_segment("227 Entering Passive Mode (10,0,0,21,156,64).\r\n", "\x0a\x00\x00\x15");
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "PASV 10.0.0.21:40000");
+    s = run_segment("229 Entering Extended Passive Mode (|||40001|)\r\n", "\x0a\x00\x00\x15");
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "EPSV 10.0.0.21:40001");
+    /* A command is the client's: the sender is where the channel will be. */
+    s = run_segment("port 10,0,0,2,195,80\r\n", "\x0a\x00\x00\x02");
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "PORT 10.0.0.2:50000");
+    s = run_segment("EPRT |1|10.0.0.2|50001|\r\n", "\x0a\x00\x00\x02");
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_STRING_EQUAL(s.text[0], "EPRT 10.0.0.2:50001");
+}
+
+/* What the per-segment check must pass over cheaply: other replies, short or cut segments. */
+static void test_segments_not_announcing(void)
+{
+    static const char *quiet[] = {
+        "226 Transfer complete.\r\n",
+        "227 Entering Passive Mode (10,0,0,21,156",      /* cut: the port could be wrong */
+        "227-Entering Passive Mode (10,0,0,21,1,1)\r\n", /* not a final reply line */
+        "2279 x\r\n",
+        "PORTS 1,2,3,4,5,6\r\n",
+        "PORT 1,2,3\r\n",
+        "EPRT |1|x|\r\n",
+        "229 (|||0|)\r\n",
+        "GET / HTTP/1.1\r\n",
+        "227 ",
+        "",
+    };
+    for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++) {
+        struct seen s = run_segment(quiet[i], "\x0a\x00\x00\x15");
+        CU_ASSERT_EQUAL(s.n, 0);
+    }
+    CU_ASSERT_FALSE(ftp_segment_may_announce((const uint8_t *)"226 Transfer complete.\r\n", 24));
+    CU_ASSERT_FALSE(ftp_segment_may_announce((const uint8_t *)"227 ", 4));
+    CU_ASSERT_TRUE(ftp_segment_may_announce((const uint8_t *)"227 Entering Passive", 20));
+}
+
 void suite_ftp(void)
 {
     UNIT_SUITE("ftp", NULL, NULL, {"PASV", test_pasv}, {"PASV behind NAT", test_pasv_behind_nat},
                {"EPSV", test_epsv}, {"PORT and EPRT", test_port_eprt},
                {"capture began mid-session", test_midstream},
-               {"not FTP, cut, invalid", test_not_ftp_or_cut});
+               {"not FTP, cut, invalid", test_not_ftp_or_cut},
+               {"one segment at a time", test_segments},
+               {"segments that announce nothing", test_segments_not_announcing});
 }
