@@ -15,7 +15,7 @@ Probe TCP SIPOptionsTCP q|OPTIONS sip:nobody@localhost SIP/2.0\r\n\r\n|
 match sip m%^SIP/2\.0 \d\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?(?:Server|User-Agent): Asterisk PBX ([\w.~+-]+)\r\n%i p/Asterisk/ v/$1/ cpe:/a:digium:asterisk:$1/
 softmatch sip m|^SIP/2\.0 \d\d\d |
 
-Probe UDP SIPOptions q|OPTIONS sip:nobody@localhost SIP/2.0\r\n\r\n|
+Probe UDP SIPOptionsUDP q|OPTIONS sip:nobody@localhost SIP/2.0\r\n\r\n|
 match sip m%^SIP/2\.0 \d\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?(?:Server|User-Agent): Asterisk PBX ([\w.~+-]+)\r\n%i p/Asterisk/ v/$1/ cpe:/a:digium:asterisk:$1/
 match sip m%^SIP/2\.0 \d\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?(?:Server|User-Agent): FreeSWITCH-mod_sofia/([\w.~+-]+)\r\n%i p/FreeSWITCH/ v/$1/ cpe:/a:freeswitch:freeswitch:$1/
 match sip m|^SIP/2\.0 \d\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*?Server: kamailio \(([\d.]+) \(([\w/-]+)\)\)\r\n|i p/Kamailio SIP proxy/ v/$1/ i/$2/ cpe:/a:kamailio:kamailio:$1/
