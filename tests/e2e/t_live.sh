@@ -45,4 +45,20 @@ line=$(tr -d '"' <"$work/report.csv" | grep '^10\.98\.0\.1,22,tcp,' | tail -n 1)
 echo "$line" | grep -q ',http,' || { echo "10.98.0.1:22 was not named http"; exit 1; }
 echo "$line" | grep -q ',mismatch,' || { echo "HTTP on 22 was not flagged mismatch"; exit 1; }
 grep -q 'kernel received' "$work/err" && { echo "-q should silence the kernel counts"; exit 1; }
+# Stopped by a signal instead of --duration, without -q, as JSON lines: SIGINT and SIGTERM
+# each end the capture cleanly, the report is still written, and the kernel's counts (which
+# saw this traffic) are printed.
+for sig in INT TERM; do
+    ip netns exec "$cli" "$PS_BIN" -i psl1 -F json -o "$work/live.json" 2>"$work/err" &
+    ps_pid=$!
+    sleep 1.5
+    ip netns exec "$cli" curl -s -o /dev/null --max-time 2 http://10.98.0.1:22/
+    sleep 0.5
+    kill -"$sig" "$ps_pid"; wait "$ps_pid"; rc=$?
+    [ $rc -eq 0 ] || { echo "SIG$sig: exit status $rc"; cat "$work/err"; exit 1; }
+    grep -q '"host":"10.98.0.1","port":22,"transport":"tcp","service":"http"' "$work/live.json" ||
+        { echo "SIG$sig: no JSON record for 10.98.0.1:22"; cat "$work/live.json"; exit 1; }
+    grep -Eq 'kernel received [1-9][0-9]* packets, dropped [0-9]+' "$work/err" ||
+        { echo "SIG$sig: no kernel counts"; cat "$work/err"; exit 1; }
+done
 exit 0
