@@ -91,5 +91,5 @@ read -r secs user sys kb <$B/time.out
 peak=$(sed -n 's/^flows: .* \([0-9]*\) peak.*/\1/p' $B/flows.stats)
 awk -v kb="$kb" -v base="$base" -v peak="$peak" -v s="$secs" -v u="$user" -v y="$sys" 'BEGIN {
     printf "peak flows %d, peak RSS %.1f MiB (one-flow run %.1f MiB): %.0f bytes per concurrent flow\n",
-        peak, kb / 1024, base / 1024, peak > 0 ? (kb - base) * 1024 / peak : 0
+        peak, kb / 1024, base / 1024, (peak > 0 ? (kb - base) * 1024 / peak : 0)
     printf "wall %.2f s, cpu %.2f s\n", s, u + y }'
