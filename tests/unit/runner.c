@@ -4,6 +4,7 @@
  * An optional argument names one suite to run alone.
  */
 #include <CUnit/Basic.h>
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,40 @@
 #include "unit.h"
 
 void unit_register_all(void);
+
+struct ps_addr unit_addr(const char *text)
+{
+    struct ps_addr a;
+    uint8_t b[16];
+    if (strchr(text, ':')) {
+        inet_pton(AF_INET6, text, b);
+        addr_set_v6(&a, b);
+    } else {
+        inet_pton(AF_INET, text, b);
+        addr_set_v4(&a, b);
+    }
+    return a;
+}
+
+struct packet_view unit_packet(uint8_t transport, const char *src, uint16_t sport, const char *dst,
+                               uint16_t dport, uint8_t tcp_flags, uint32_t seq, uint32_t ack,
+                               const char *payload, uint64_t ts_us)
+{
+    struct packet_view p;
+    memset(&p, 0, sizeof p);
+    p.ts_us = ts_us;
+    p.src = unit_addr(src);
+    p.dst = unit_addr(dst);
+    p.sport = sport;
+    p.dport = dport;
+    p.transport = transport;
+    p.tcp_flags = tcp_flags;
+    p.seq = seq;
+    p.ack = ack;
+    p.payload = (const uint8_t *)payload;
+    p.payload_len = p.payload_wire_len = payload ? (uint32_t)strlen(payload) : 0;
+    return p;
+}
 
 void unit_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup,
                     const struct unit_test *tests, size_t n)

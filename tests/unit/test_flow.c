@@ -7,7 +7,6 @@
  * checks that nothing leaks. The flood test pushes two million distinct SYNs
  * through a table capped at 100000 flows and checks counts and peak heap.
  */
-#include <arpa/inet.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -32,46 +31,17 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 #define SEC 1000000ull
 #define T0 (1136073600ull * SEC) /* 2006-01-01: packet time has nothing to do with today */
 
-static struct ps_addr ip(const char *text)
-{
-    struct ps_addr a;
-    uint8_t b[16];
-    if (strchr(text, ':')) {
-        inet_pton(AF_INET6, text, b);
-        addr_set_v6(&a, b);
-    } else {
-        inet_pton(AF_INET, text, b);
-        addr_set_v4(&a, b);
-    }
-    return a;
-}
-
 static struct packet_view tcp(const char *src, uint16_t sport, const char *dst, uint16_t dport,
                               uint8_t flags, uint32_t seq, uint32_t ack, const char *payload,
                               uint64_t ts)
 {
-    struct packet_view p;
-    memset(&p, 0, sizeof p);
-    p.ts_us = ts;
-    p.src = ip(src);
-    p.dst = ip(dst);
-    p.sport = sport;
-    p.dport = dport;
-    p.transport = IPPROTO_TCP;
-    p.tcp_flags = flags;
-    p.seq = seq;
-    p.ack = ack;
-    p.payload = (const uint8_t *)payload;
-    p.payload_len = p.payload_wire_len = payload ? (uint32_t)strlen(payload) : 0;
-    return p;
+    return unit_packet(IPPROTO_TCP, src, sport, dst, dport, flags, seq, ack, payload, ts);
 }
 
 static struct packet_view udp(const char *src, uint16_t sport, const char *dst, uint16_t dport,
                               const char *payload, uint64_t ts)
 {
-    struct packet_view p = tcp(src, sport, dst, dport, 0, 0, 0, payload, ts);
-    p.transport = IPPROTO_UDP;
-    return p;
+    return unit_packet(IPPROTO_UDP, src, sport, dst, dport, 0, 0, 0, payload, ts);
 }
 
 struct expiry {

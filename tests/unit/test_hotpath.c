@@ -9,7 +9,6 @@
  * binary search over a sorted copy: the first line still wins among equal
  * names, and only whole names match.
  */
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -23,37 +22,11 @@
 #define HP_SEC 1000000ull
 #define HP_T0 (1136073600ull * HP_SEC)
 
-static struct ps_addr hp_ip(const char *text)
-{
-    struct ps_addr a;
-    uint8_t b[16];
-    if (strchr(text, ':')) {
-        inet_pton(AF_INET6, text, b);
-        addr_set_v6(&a, b);
-    } else {
-        inet_pton(AF_INET, text, b);
-        addr_set_v4(&a, b);
-    }
-    return a;
-}
-
 static struct packet_view hp_pkt(uint8_t transport, const char *src, uint16_t sport,
                                  const char *dst, uint16_t dport, uint8_t flags, uint32_t seq,
                                  const char *payload, uint64_t ts)
 {
-    struct packet_view p;
-    memset(&p, 0, sizeof p);
-    p.ts_us = ts;
-    p.src = hp_ip(src);
-    p.dst = hp_ip(dst);
-    p.sport = sport;
-    p.dport = dport;
-    p.transport = transport;
-    p.tcp_flags = flags;
-    p.seq = seq;
-    p.payload = (const uint8_t *)payload;
-    p.payload_len = p.payload_wire_len = payload ? (uint32_t)strlen(payload) : 0;
-    return p;
+    return unit_packet(transport, src, sport, dst, dport, flags, seq, 0, payload, ts);
 }
 
 struct hp_owner {
@@ -91,35 +64,40 @@ static void test_interleaved_trains(void)
     struct hp_owner o = {0};
     struct flow_table *t = hp_table(64, &o);
     int side = -1;
-    struct flow *a = hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 80, 0x02, 1,
-                                       NULL, HP_T0), &side);
+    struct flow *a = hp_feed(
+        t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 80, 0x02, 1, NULL, HP_T0), &side);
     CU_ASSERT_EQUAL(side, 0);
-    struct flow *b = hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.2", 40000, "10.0.0.9", 80, 0x02, 7,
-                                       NULL, HP_T0 + 1), &side);
+    struct flow *b = hp_feed(
+        t, hp_pkt(IPPROTO_TCP, "10.0.0.2", 40000, "10.0.0.9", 80, 0x02, 7, NULL, HP_T0 + 1), &side);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_PTR_NOT_EQUAL(a, b);
     /* The answer to a, right after b: not the cached flow, found by hash. */
-    CU_ASSERT_PTR_EQUAL(hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.9", 80, "10.0.0.1", 40000, 0x12,
-                                          100, NULL, HP_T0 + 2), &side), a);
+    CU_ASSERT_PTR_EQUAL(
+        hp_feed(t,
+                hp_pkt(IPPROTO_TCP, "10.0.0.9", 80, "10.0.0.1", 40000, 0x12, 100, NULL, HP_T0 + 2),
+                &side),
+        a);
     CU_ASSERT_EQUAL(side, 1);
     /* A train of a, alternating direction: found through the cache. */
     for (int i = 0; i < 6; i++) {
         bool back = i % 2;
-        struct packet_view p =
-            back ? hp_pkt(IPPROTO_TCP, "10.0.0.9", 80, "10.0.0.1", 40000, 0x10, 101, NULL,
-                          HP_T0 + 3 + (uint64_t)i)
-                 : hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 80, 0x10, 2, NULL,
-                          HP_T0 + 3 + (uint64_t)i);
+        struct packet_view p = back ? hp_pkt(IPPROTO_TCP, "10.0.0.9", 80, "10.0.0.1", 40000, 0x10,
+                                             101, NULL, HP_T0 + 3 + (uint64_t)i)
+                                    : hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 80, 0x10,
+                                             2, NULL, HP_T0 + 3 + (uint64_t)i);
         CU_ASSERT_PTR_EQUAL(hp_feed(t, p, &side), a);
         CU_ASSERT_EQUAL(side, back ? 1 : 0);
     }
     /* Same ports, same server, other client: not a's flow even though a is cached. */
-    CU_ASSERT_PTR_EQUAL(hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.2", 40000, "10.0.0.9", 80, 0x10,
-                                          8, NULL, HP_T0 + 10), &side), b);
+    CU_ASSERT_PTR_EQUAL(
+        hp_feed(t,
+                hp_pkt(IPPROTO_TCP, "10.0.0.2", 40000, "10.0.0.9", 80, 0x10, 8, NULL, HP_T0 + 10),
+                &side),
+        b);
     /* Same endpoints over UDP: another flow. */
-    struct flow *u = hp_feed(t, hp_pkt(IPPROTO_UDP, "10.0.0.2", 40000, "10.0.0.9", 80, 0, 0,
-                                       "x", HP_T0 + 11), &side);
+    struct flow *u = hp_feed(
+        t, hp_pkt(IPPROTO_UDP, "10.0.0.2", 40000, "10.0.0.9", 80, 0, 0, "x", HP_T0 + 11), &side);
     CU_ASSERT_PTR_NOT_EQUAL(u, b);
     CU_ASSERT_EQUAL(a->packets[0] + a->packets[1], 8);
     CU_ASSERT_EQUAL(b->packets[0], 2);
@@ -133,18 +111,21 @@ static void test_reuse_of_cached_flow(void)
     struct hp_owner o = {0};
     struct flow_table *t = hp_table(64, &o);
     int side = -1;
-    struct flow *a = hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 21, 0x02, 1,
-                                       NULL, HP_T0), &side);
+    struct flow *a = hp_feed(
+        t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 21, 0x02, 1, NULL, HP_T0), &side);
     hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.9", 21, "10.0.0.1", 40000, 0x12, 100, NULL, HP_T0 + 1),
             &side);
-    hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.9", 21, "10.0.0.1", 40000, 0x18, 101, "220 hi\r\n",
-                      HP_T0 + 2), &side);
+    hp_feed(
+        t,
+        hp_pkt(IPPROTO_TCP, "10.0.0.9", 21, "10.0.0.1", 40000, 0x18, 101, "220 hi\r\n", HP_T0 + 2),
+        &side);
     hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 21, 0x11, 2, NULL, HP_T0 + 3),
             &side);
     CU_ASSERT_EQUAL(o.expired, 0);
     CU_ASSERT_EQUAL(a->head[1].len, 8);
-    struct flow *n = hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 21, 0x02, 5000,
-                                       NULL, HP_T0 + 4), &side);
+    struct flow *n = hp_feed(
+        t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 40000, "10.0.0.9", 21, 0x02, 5000, NULL, HP_T0 + 4),
+        &side);
     CU_ASSERT_EQUAL(o.expired, 1);
     CU_ASSERT_EQUAL(o.last_why, FLOW_END_CLOSED);
     CU_ASSERT_PTR_NOT_NULL_FATAL(n);
@@ -163,12 +144,13 @@ static void test_cached_flow_leaves(void)
     struct hp_owner o = {0};
     struct flow_table *t = hp_table(1, &o);
     int side = -1;
-    struct flow *a = hp_feed(t, hp_pkt(IPPROTO_UDP, "10.0.0.1", 5000, "10.0.0.9", 53, 0, 0, "q",
-                                       HP_T0), &side);
+    struct flow *a =
+        hp_feed(t, hp_pkt(IPPROTO_UDP, "10.0.0.1", 5000, "10.0.0.9", 53, 0, 0, "q", HP_T0), &side);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-    struct flow *again =
-        hp_feed(t, hp_pkt(IPPROTO_UDP, "10.0.0.1", 5000, "10.0.0.9", 53, 0, 0, "q",
-                          HP_T0 + (PS_DEFAULT_UDP_IDLE_S + 1) * HP_SEC), &side);
+    struct flow *again = hp_feed(t,
+                                 hp_pkt(IPPROTO_UDP, "10.0.0.1", 5000, "10.0.0.9", 53, 0, 0, "q",
+                                        HP_T0 + (PS_DEFAULT_UDP_IDLE_S + 1) * HP_SEC),
+                                 &side);
     CU_ASSERT_EQUAL(o.expired, 1);
     CU_ASSERT_EQUAL(o.last_why, FLOW_END_TIMEOUT);
     CU_ASSERT_PTR_NOT_NULL_FATAL(again);
@@ -181,8 +163,7 @@ static void test_cached_flow_leaves(void)
     CU_ASSERT_EQUAL(o.last_why, FLOW_END_EVICTED);
     CU_ASSERT_EQUAL(b->packets[0], 1);
     struct flow *a2 =
-        hp_feed(t, hp_pkt(IPPROTO_UDP, "10.0.0.9", 53, "10.0.0.1", 5000, 0, 0, "r", ts + 1),
-                &side);
+        hp_feed(t, hp_pkt(IPPROTO_UDP, "10.0.0.9", 53, "10.0.0.1", 5000, 0, 0, "r", ts + 1), &side);
     CU_ASSERT_EQUAL(o.expired, 3);
     CU_ASSERT_EQUAL(side, 0); /* a new flow: its first packet's sender is side 0 */
     CU_ASSERT_EQUAL(a2->packets[0], 1);
@@ -197,16 +178,20 @@ static void test_families_apart(void)
     struct hp_owner o = {0};
     struct flow_table *t = hp_table(64, &o);
     int side = -1;
-    struct flow *v4 = hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 1000, "10.0.0.2", 22, 0x02, 1,
-                                        NULL, HP_T0), &side);
-    struct flow *v6 = hp_feed(t, hp_pkt(IPPROTO_TCP, "a00:1::", 1000, "a00:2::", 22, 0x02, 1,
-                                        NULL, HP_T0 + 1), &side);
+    struct flow *v4 = hp_feed(
+        t, hp_pkt(IPPROTO_TCP, "10.0.0.1", 1000, "10.0.0.2", 22, 0x02, 1, NULL, HP_T0), &side);
+    struct flow *v6 = hp_feed(
+        t, hp_pkt(IPPROTO_TCP, "a00:1::", 1000, "a00:2::", 22, 0x02, 1, NULL, HP_T0 + 1), &side);
     CU_ASSERT_PTR_NOT_EQUAL(v4, v6);
-    CU_ASSERT_PTR_EQUAL(hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.2", 22, "10.0.0.1", 1000, 0x12,
-                                          9, NULL, HP_T0 + 2), &side), v4);
+    CU_ASSERT_PTR_EQUAL(
+        hp_feed(t, hp_pkt(IPPROTO_TCP, "10.0.0.2", 22, "10.0.0.1", 1000, 0x12, 9, NULL, HP_T0 + 2),
+                &side),
+        v4);
     CU_ASSERT_EQUAL(side, 1);
-    CU_ASSERT_PTR_EQUAL(hp_feed(t, hp_pkt(IPPROTO_TCP, "a00:2::", 22, "a00:1::", 1000, 0x12, 9,
-                                          NULL, HP_T0 + 3), &side), v6);
+    CU_ASSERT_PTR_EQUAL(
+        hp_feed(t, hp_pkt(IPPROTO_TCP, "a00:2::", 22, "a00:1::", 1000, 0x12, 9, NULL, HP_T0 + 3),
+                &side),
+        v6);
     CU_ASSERT_EQUAL(side, 1);
     flow_table_destroy(t);
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode.h"
+
 /* Add a suite and its tests: UNIT_SUITE("decode", NULL, NULL, {"name", fn}, ...). */
 struct unit_test {
     const char *name;
@@ -22,7 +24,7 @@ void unit_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cle
                     const struct unit_test *tests, size_t n);
 #define UNIT_SUITE(name, init, cleanup, ...)                                                       \
     do {                                                                                           \
-        static const struct unit_test unit_tests_[] = {__VA_ARGS__};                              \
+        static const struct unit_test unit_tests_[] = {__VA_ARGS__};                               \
         unit_add_suite((name), (init), (cleanup), unit_tests_,                                     \
                        sizeof unit_tests_ / sizeof unit_tests_[0]);                                \
     } while (0)
@@ -32,5 +34,13 @@ uint8_t *unit_read_file(const char *path, size_t *len);
 
 /* Hex text ("45 00 00 3c ...", spaces ignored) to bytes. Returns the length. */
 size_t unit_hex(const char *hex, uint8_t *out, size_t cap);
+
+/* An address from its text form, IPv4 or IPv6 (tests only: the text must be valid). */
+struct ps_addr unit_addr(const char *text);
+
+/* A hand-built packet_view (no decoder involved); payload is text, NULL for none. */
+struct packet_view unit_packet(uint8_t transport, const char *src, uint16_t sport, const char *dst,
+                               uint16_t dport, uint8_t tcp_flags, uint32_t seq, uint32_t ack,
+                               const char *payload, uint64_t ts_us);
 
 #endif
