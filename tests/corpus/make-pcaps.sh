@@ -15,8 +15,10 @@
 # frames, no 64 KiB GSO super-packets) and the daemons must not touch the host network.
 #
 # Usage (root):  tests/corpus/make-pcaps.sh            all groups
-#                PCAP_GROUPS="standard udp" tests/corpus/make-pcaps.sh   some groups (debug;
-#                truth.csv then only holds those groups)
+#                PCAP_GROUPS="standard udp" tests/corpus/make-pcaps.sh   some groups: only
+#                their captures (and the variants derived from them) are rewritten, and
+#                truth.csv keeps the rows of every other capture (merged by capture);
+#                pcaps/README.md is rewritten only by a run of all groups
 # Every wait is bounded; on any exit the trap kills every process in both namespaces
 # and deletes them. Runtime on 2 cores: see pcaps/README.md.
 set -euo pipefail
@@ -25,7 +27,7 @@ umask 022
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CONF=$ROOT/tests/corpus/conf
 OUT=${OUT:-$ROOT/pcaps}
-ALL_GROUPS="demo standard disguised ftp-passive tls udp ipv6 products cooked fragbase"
+ALL_GROUPS="demo standard disguised ftp-passive tls udp ipv6 products cooked fragbase zabbix"
 PCAP_GROUPS=${PCAP_GROUPS:-$ALL_GROUPS}
 SRV=ps-srv
 CLI=ps-cli
@@ -57,7 +59,7 @@ PKGS="openssh-server openssh-client nginx redis-server redis-tools
  mosquitto mosquitto-clients memcached dnsmasq-base ntpsec-ntpdig
  snmpd snmp slapd ldap-utils rsync git ethtool swaks netcat-openbsd bind9-dnsutils
  curl openssl tcpdump tshark wireshark-common tcpreplay iproute2
- apache2 lighttpd bind9 unbound squid ngircd"
+ apache2 lighttpd bind9 unbound squid ngircd zabbix-agent"
 CACHE=/var/cache/portsleuth-corpus
 
 pkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -96,11 +98,13 @@ install_missing() {
 }
 
 # Servers that conflict with their alternatives (ftp-server, mail-transport-agent,
-# time-daemon, imap-server, pop3-server, tftpd) are not installed by us: on a shared machine someone may have chosen
+# time-daemon, imap-server, pop3-server, tftpd, zabbix-proxy) are not installed by us: on a shared machine someone may have chosen
 # another FTP server, MTA or NTP daemon. We use the installed package if it is there,
 # else the Debian package unpacked into $CACHE (apt-get download + dpkg-deb -x:
 # nothing installed, nothing removed). pkg_root prints "" or the unpacked root.
-PRIVATE_PKGS="vsftpd postfix ntpsec dovecot-imapd dovecot-pop3d tftpd-hpa"
+# zabbix-proxy-sqlite3 is there only for its client, zabbix_get (Debian ships it with the
+# proxy and the server, not with the agent).
+PRIVATE_PKGS="vsftpd postfix ntpsec dovecot-imapd dovecot-pop3d tftpd-hpa zabbix-proxy-sqlite3"
 declare -A PKG_ROOT PKG_VER
 prepare_private() {
 	local p deb
@@ -127,8 +131,10 @@ prepare_private() {
 	INTFTPD=${PKG_ROOT[tftpd-hpa]}/usr/sbin/in.tftpd
 	DCIMAP=${PKG_ROOT[dovecot-imapd]}/usr/lib/dovecot
 	DCPOP3=${PKG_ROOT[dovecot-pop3d]}/usr/lib/dovecot
+	ZBXGET=${PKG_ROOT[zabbix-proxy-sqlite3]}/usr/bin/zabbix_get
 }
 DCIMAP=""
+ZBXGET=""
 DCPOP3=""
 INTFTPD=""
 VSFTPD=""
@@ -974,6 +980,7 @@ version_needle() { # version_needle SERVICE PRODUCT VERSION -> bytes that must a
 	postgresql/PostgreSQL) echo "PostgreSQL $3" ;;
 	irc/ngircd) echo "ngircd-$3" ;;
 	git/git) echo "git/$3" ;;
+	zabbix/Zabbix*) echo "$3" ;; # the answer to agent.version
 	esac
 }
 check_versions() { # (tls.pcap is skipped: its versions travel encrypted)
@@ -1509,6 +1516,44 @@ group_fragbase() { # small base for fragments.pcap (kept in $W only)
 	check_capture
 }
 
+# ---- zabbix group: a protocol no signature of ours covers, so only nDPI can name it
+start_zabbix_agent() { # the agent answers the "ZBXD\1"-framed requests of zabbix_get
+	local a=$1 p=$2 d=$W/zabbix-$2
+	mkdir -p "$d"
+	cat >"$d/zabbix_agentd.conf" <<EOF
+LogType=console
+PidFile=$d/zabbix_agentd.pid
+ListenIP=$a
+ListenPort=$p
+Server=$C4
+ServerActive=
+Hostname=corpus-agent
+StartAgents=2
+AllowRoot=1
+EOF
+	srv_bg zabbix-$p zabbix_agentd -f -c "$d/zabbix_agentd.conf"
+	wait_listen tcp "$a" "$p" zabbix-$p
+}
+drive_zabbix() {
+	local k
+	for k in agent.ping agent.version agent.hostname; do
+		run "$ZBXGET" -s "$1" -p "$2" -k "$k"
+	done
+}
+truth_zabbix() { truth "$1" "$2" tcp zabbix "Zabbix agent" "$(upstream zabbix-agent)" "$3"; }
+
+group_zabbix() { # Zabbix agent on its own port and on MySQL's (it binds no port below 1024)
+	begin_group zabbix
+	start_zabbix_agent $S4 10050
+	start_zabbix_agent $S4 3306
+	capture_start
+	drive_zabbix $S4 10050
+	drive_zabbix $S4 3306
+	truth_zabbix $S4 10050 no
+	truth_zabbix $S4 3306 yes
+	end_group
+}
+
 # ---------------------------------------------------------------- variants
 copy_truth_now() { # copy rows into the checked truth (the copy has its own check)
 	awk -F, -v f="$1" -v t="$2" 'BEGIN{OFS=","} $1==f {$1=t; print}' "$TRUTH" >>"$TRUTH.tmp"
@@ -1548,9 +1593,22 @@ truncated() { # truncated IN OUT BASENAME: the file cut at 60% of its size, mid-
 	done <"$TRUTH"
 }
 
-make_variants() {
+ran() { [[ " $PCAP_GROUPS " == *" $1 "* ]]; } # was group $1 made in this run?
+
+make_variants() { # only from captures made in this run: a subset run leaves the others alone
 	local base=$OUT/standard.pcap drop
-	[ -f "$base" ] || return 0
+	if ran disguised; then
+		midstream "$OUT/disguised.pcap" "$OUT/midstream-disguised.pcap" disguised.pcap
+	fi
+	if ran fragbase && [ -f "$W/cap/fragbase.pcap" ]; then
+		log "=== fragments.pcap"
+		# Every IPv4 packet cut into 128-byte fragments, plus the real fragments of
+		# the big DNS answer already in the base capture.
+		tcprewrite --fragroute="$CONF/fragroute.conf" \
+			--infile="$W/cap/fragbase.pcap" --outfile="$OUT/fragments.pcap"
+		copy_truth fragbase.pcap fragments.pcap
+	fi
+	if ! ran standard || [ ! -f "$base" ]; then return 0; fi
 	log "=== variants of standard.pcap"
 	# Mid-stream: the capture starts after every TCP connection opened. Drop each TCP
 	# stream's first 3 frames (SYN, SYN-ACK, ACK) so no handshake is left.
@@ -1564,16 +1622,7 @@ make_variants() {
 	tcprewrite --enet-vlan=add --enet-vlan-tag=100 --enet-vlan-pri=0 --enet-vlan-cfi=0 \
 		--infile="$base" --outfile="$OUT/vlan.pcap"
 	copy_truth standard.pcap vlan.pcap
-	midstream "$OUT/disguised.pcap" "$OUT/midstream-disguised.pcap" disguised.pcap
 	truncated "$OUT/standard.pcap" "$OUT/truncated.pcap" standard.pcap
-	if [ -f "$W/cap/fragbase.pcap" ]; then
-		log "=== fragments.pcap"
-		# Every IPv4 packet cut into 128-byte fragments, plus the real fragments of
-		# the big DNS answer already in the base capture.
-		tcprewrite --fragroute="$CONF/fragroute.conf" \
-			--infile="$W/cap/fragbase.pcap" --outfile="$OUT/fragments.pcap"
-		copy_truth fragbase.pcap fragments.pcap
-	fi
 }
 
 # ---------------------------------------------------------------- main
@@ -1604,19 +1653,32 @@ main() {
 		demo) group_demo ;; standard) group_standard ;; disguised) group_disguised ;;
 		ftp-passive) group_ftp_passive ;; tls) group_tls ;; udp) group_udp ;;
 		ipv6) group_ipv6 ;; products) group_products ;; cooked) group_cooked ;; fragbase) group_fragbase ;;
+		zabbix) group_zabbix ;;
 		*) die "unknown group $g" ;;
 		esac
 	done
 	make_variants
-	{
-		echo "capture,host,port,transport,service,product,version,disguise"
-		grep -v '^fragbase.pcap,' "$TRUTH" || true
-		cat "$TRUTH.variants"
-	} >"$OUT/truth.csv"
+	write_truth
 	rm -f "$OUT/VERSIONS"
 	if [ "$PCAP_GROUPS" = "$ALL_GROUPS" ]; then write_readme $(($(date +%s) - t0)); fi
 	log "done in $(($(date +%s) - t0)) s; outputs in $OUT"
 	du -ch "$OUT"/*.pcap* | tail -1 >&2
+}
+
+write_truth() { # pcaps/truth.csv: this run's rows; a subset run keeps every other capture's
+	local made=$W/truth.made
+	{
+		grep -v '^fragbase.pcap,' "$TRUTH" || true
+		cat "$TRUTH.variants"
+	} >"$made"
+	{
+		echo "capture,host,port,transport,service,product,version,disguise"
+		if [ "$PCAP_GROUPS" != "$ALL_GROUPS" ] && [ -f "$OUT/truth.csv" ]; then
+			awk -F, 'NR == FNR { made[$1] = 1; next } FNR > 1 && !($1 in made)' "$made" "$OUT/truth.csv"
+		fi
+		cat "$made"
+	} >"$OUT/truth.csv.new"
+	mv "$OUT/truth.csv.new" "$OUT/truth.csv"
 }
 
 write_readme() { # pcaps/README.md from conf/README.md.in, with this run's facts
@@ -1641,7 +1703,7 @@ write_versions() { # the exact Debian packages the corpus was made with
 	local p
 	for p in openssh-server nginx-common redis-server mariadb-server postgresql-15 \
 		dovecot-core mosquitto memcached dnsmasq-base snmpd slapd rsync git \
-		apache2 lighttpd bind9 unbound squid ngircd \
+		apache2 lighttpd bind9 unbound squid ngircd zabbix-agent \
 		curl openssh-client redis-tools mariadb-client postgresql-client swaks \
 		mosquitto-clients bind9-dnsutils snmp ntpsec-ntpdig ldap-utils tcpdump tshark tcpreplay; do
 		pkg_ok "$p" && printf '%-20s %s\n' "$p" "$(debver "$p")"
