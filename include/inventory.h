@@ -34,8 +34,9 @@ struct endpoint_record {
     uint64_t first_us, last_us;
     uint8_t banner[PS_BANNER_BYTES];
     uint32_t banner_len;
-    /* What the parsers and nDPI read (TLS, SSH, HTTP); NULL when none of it was seen.
-       Records are many and most have no detail, so it is allocated only when needed. */
+    /* What the parsers and nDPI read (TLS, SSH, HTTP, DNS, SNMP, NTP), each part from the
+       earliest flow that has it; NULL when none of it was seen. Records are many and most
+       have no detail, so it is allocated only when needed. */
     struct flow_detail *detail;
     /* Every distinct piece of evidence, strongest first (at most PS_MAX_EVIDENCE_PER_ENDPOINT). */
     struct evidence *evidence;

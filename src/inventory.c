@@ -9,24 +9,95 @@
  * the winner's strength, rises when another witness agrees and falls when a
  * witness of nDPI strength or more names a different service.
  *
+ * The detail (TLS, SSH, HTTP, DNS, SNMP, NTP) is merged part by part: each
+ * part (a field, or a group that only makes sense whole, such as a
+ * certificate) comes from the earliest flow that has it. So the record shows
+ * what its first flow saw, completed by later flows (a TLS 1.2 flow's
+ * certificate beside a TLS 1.3 flow's handshake), and the result does not
+ * depend on the order in which flows were classified.
+ *
  * Announced channels (FTP data) are kept in a small ring of expectations:
  * an endpoint announced before or after its flows were seen gets evidence of
  * strength STRENGTH_ANNOUNCED, which outranks whatever its payload resembles.
  */
 #include "inventory.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+
+/* One part of a flow_detail that is kept from a single flow. */
+enum part_kind {
+    PART_TEXT,   /* a string: present when not empty */
+    PART_NUMBER, /* an int: present when not zero */
+    PART_GROUP,  /* bytes that go together: present when the bool at flag is true */
+};
+
+struct detail_part {
+    size_t offset, size, flag;
+    uint8_t kind;
+};
+
+#define FD_SIZE(m) sizeof(((struct flow_detail *)0)->m)
+#define TEXT_PART(m)                                                                               \
+    {                                                                                              \
+        offsetof(struct flow_detail, m), FD_SIZE(m), 0, PART_TEXT                                  \
+    }
+#define NUMBER_PART(m)                                                                             \
+    {                                                                                              \
+        offsetof(struct flow_detail, m), FD_SIZE(m), 0, PART_NUMBER                                \
+    }
+/* From member first to member last, inclusive, present when flag is true. */
+#define GROUP_PART(first, last, flag)                                                              \
+    {                                                                                              \
+        offsetof(struct flow_detail, first),                                                       \
+            offsetof(struct flow_detail, last) + FD_SIZE(last) -                                   \
+                offsetof(struct flow_detail, first),                                               \
+            offsetof(struct flow_detail, flag), PART_GROUP                                         \
+    }
+
+static const struct detail_part detail_parts[] = {
+    TEXT_PART(tls.sni),
+    TEXT_PART(tls.alpn_offered),
+    TEXT_PART(tls.alpn),
+    TEXT_PART(tls.version),
+    TEXT_PART(tls.ja3),
+    TEXT_PART(tls.ja3s),
+    /* The certificate's fields describe one certificate: never mixed from two flows. */
+    GROUP_PART(tls.have_cert, tls.self_signed, tls.have_cert),
+    TEXT_PART(ssh.client_banner),
+    TEXT_PART(ssh.server_banner),
+    TEXT_PART(ssh.hassh),
+    TEXT_PART(ssh.hassh_server),
+    TEXT_PART(http.server),
+    TEXT_PART(http.powered_by),
+    NUMBER_PART(http.status),
+    TEXT_PART(http.host),
+    TEXT_PART(http.user_agent),
+    TEXT_PART(http.method),
+    /* One query and the answer to it: a UDP exchange is described whole. */
+    GROUP_PART(dns, dns, dns.seen),
+    GROUP_PART(snmp, snmp, snmp.seen),
+    GROUP_PART(ntp, ntp, ntp.seen),
+};
+#define DETAIL_PARTS (sizeof detail_parts / sizeof *detail_parts)
+
+/* A record's detail and, for each part, the first_us of the flow it came from. */
+struct detail_store {
+    struct flow_detail detail;
+    uint64_t part_us[DETAIL_PARTS];
+};
 
 /* The chain pointer sits just before the record's key (host, port, transport) so a
  * lookup walking a chain touches one cache line per record. */
 struct endpoint_slot {
     struct endpoint_slot *next;
     struct endpoint_record rec;
-    struct ps_addr *clients; /* distinct client hosts, up to PS_MAX_CLIENTS_TRACKED */
-    uint64_t banner_us;      /* first_us of the flow the banner and detail came from */
-    uint8_t evidence_cap;    /* room in rec.evidence; grows by doubling */
+    struct ps_addr *clients;     /* distinct client hosts, up to PS_MAX_CLIENTS_TRACKED */
+    uint64_t banner_us;          /* first_us of the flow the banner came from */
+    struct detail_store *detail; /* rec.detail points into it; NULL until some detail is seen */
+    uint8_t evidence_cap;        /* room in rec.evidence; grows by doubling */
 };
 
 struct expectation {
@@ -99,7 +170,7 @@ void inventory_destroy(struct inventory *inv)
         struct endpoint_slot *s = inv->buckets[b], *next;
         for (; s; s = next) {
             next = s->next;
-            free(s->rec.detail);
+            free(s->detail);
             free(s->rec.evidence);
             free(s->clients);
             free(s);
@@ -429,9 +500,80 @@ static void count_client(struct endpoint_slot *s, const struct ps_addr *client)
     s->rec.clients++;
 }
 
-static bool detail_is_empty(const struct flow_detail *d)
+static bool part_present(const struct detail_part *p, const struct flow_detail *d)
 {
-    return !d || (!d->tls.seen && !d->ssh.seen && !d->http.seen);
+    const uint8_t *b = (const uint8_t *)d;
+    if (p->kind == PART_TEXT)
+        return b[p->offset] != 0;
+    if (p->kind == PART_NUMBER) {
+        int v;
+        memcpy(&v, b + p->offset, sizeof v);
+        return v != 0;
+    }
+    bool flag;
+    memcpy(&flag, b + p->flag, sizeof flag);
+    return flag;
+}
+
+/* Does the part of flow d (first seen at us) replace the kept one? The earlier flow's
+ * part wins; between flows that began in the same microsecond the smaller bytes do, so
+ * that any order of arrival gives the same record. */
+static bool part_wins(const struct detail_part *p, const struct flow_detail *d, uint64_t us,
+                      const struct detail_store *kept, size_t i)
+{
+    if (!part_present(p, d))
+        return false;
+    if (!part_present(p, &kept->detail))
+        return true;
+    if (us != kept->part_us[i])
+        return us < kept->part_us[i];
+    const uint8_t *a = (const uint8_t *)d + p->offset;
+    const uint8_t *b = (const uint8_t *)&kept->detail + p->offset;
+    if (p->kind == PART_TEXT)
+        return strncmp((const char *)a, (const char *)b, p->size) < 0;
+    return memcmp(a, b, p->size) < 0;
+}
+
+static bool detail_has_any(const struct flow_detail *d)
+{
+    if (d->tls.seen || d->ssh.seen || d->http.seen)
+        return true;
+    for (size_t i = 0; i < DETAIL_PARTS; i++)
+        if (part_present(&detail_parts[i], d))
+            return true;
+    return false;
+}
+
+/* Merge one flow's detail into the record's, part by part. Returns true if it changed. */
+static bool merge_detail(struct endpoint_slot *s, const struct flow_detail *d, uint64_t first_us)
+{
+    if (!d || !detail_has_any(d))
+        return false;
+    if (!s->detail) {
+        s->detail = calloc(1, sizeof *s->detail);
+        if (!s->detail)
+            return false;
+        s->rec.detail = &s->detail->detail;
+    }
+    struct detail_store *kept = s->detail;
+    bool changed = false;
+    for (size_t i = 0; i < DETAIL_PARTS; i++) {
+        const struct detail_part *p = &detail_parts[i];
+        if (!part_wins(p, d, first_us, kept, i))
+            continue;
+        memcpy((uint8_t *)&kept->detail + p->offset, (const uint8_t *)d + p->offset, p->size);
+        kept->part_us[i] = first_us;
+        changed = true;
+    }
+    /* "seen" says a handshake or exchange was parsed, even one that gave no field. */
+    struct flow_detail *k = &kept->detail;
+    if ((d->tls.seen && !k->tls.seen) || (d->ssh.seen && !k->ssh.seen) ||
+        (d->http.seen && !k->http.seen))
+        changed = true;
+    k->tls.seen |= d->tls.seen;
+    k->ssh.seen |= d->ssh.seen;
+    k->http.seen |= d->http.seen;
+    return changed;
 }
 
 static const struct expectation *find_expectation(const struct inventory *inv,
@@ -471,8 +613,8 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
         rec->first_us = first_us;
     if (last_us > rec->last_us)
         rec->last_us = last_us;
-    /* The banner and detail are those of the earliest flow that has them, whatever the
-       order in which flows were classified. */
+    /* The banner is that of the earliest flow that has one, whatever the order in which
+       flows were classified. */
     bool earliest = !rec->banner_len || first_us < s->banner_us;
     if (in->server_head.len && earliest) {
         uint32_t n = in->server_head.len < PS_BANNER_BYTES ? in->server_head.len : PS_BANNER_BYTES;
@@ -481,14 +623,8 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
         s->banner_us = first_us;
         rec->changed = true;
     }
-    if (!detail_is_empty(detail) && (!rec->detail || earliest)) {
-        if (!rec->detail)
-            rec->detail = malloc(sizeof *rec->detail);
-        if (rec->detail) {
-            *rec->detail = *detail;
-            rec->changed = true;
-        }
-    }
+    if (merge_detail(s, detail, first_us))
+        rec->changed = true;
     bool added = false;
     for (unsigned i = 0; i < nev; i++) {
         struct evidence e = ev[i];

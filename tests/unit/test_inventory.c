@@ -1,6 +1,6 @@
 /*
  * test_inventory.c - merging evidence per server endpoint, confidence, clients,
- * announced channels and aliases.
+ * announced channels, aliases, and the detail merged part by part from several flows.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -92,8 +92,8 @@ static void test_ranks(void)
     CU_ASSERT_STRING_EQUAL(r->best.service, "memcached");
     r = inventory_add_flow(inv, &in, 3, 4, NULL, &ndpi, 1);
     CU_ASSERT_STRING_EQUAL(r->best.service, "redis");
-    struct evidence hard = ev("redis", "", "Redis key-value store", "7.0.15", WITNESS_SIGNATURE,
-                              STRENGTH_HARD);
+    struct evidence hard =
+        ev("redis", "", "Redis key-value store", "7.0.15", WITNESS_SIGNATURE, STRENGTH_HARD);
     r = inventory_add_flow(inv, &in, 5, 6, NULL, &hard, 1);
     CU_ASSERT_STRING_EQUAL(r->best.product, "Redis key-value store");
     CU_ASSERT_EQUAL(r->flows, 3);
@@ -178,8 +178,8 @@ static void test_announced_channel(void)
 {
     struct inventory *inv = inventory_create(NULL);
     /* Payload of a data connection that happens to look like SSH: the announcement wins. */
-    struct classify_input data = input("10.0.0.21", "10.0.0.2", 40123, IPPROTO_TCP,
-                                       "SSH-2.0-this is file content");
+    struct classify_input data =
+        input("10.0.0.21", "10.0.0.2", 40123, IPPROTO_TCP, "SSH-2.0-this is file content");
     struct evidence looks = ev("ssh", "", "OpenSSH", "", WITNESS_SIGNATURE, STRENGTH_HARD);
     struct endpoint_record *r = inventory_add_flow(inv, &data, 1, 2, NULL, &looks, 1);
     CU_ASSERT_STRING_EQUAL(r->best.service, "ssh");
@@ -240,6 +240,112 @@ static void test_detail_kept(void)
     inventory_destroy(inv);
 }
 
+/* Two TLS flows to one endpoint: the earlier TLS 1.3 (certificate encrypted), the later
+ * TLS 1.2 (certificate in clear, another ALPN). */
+static void tls_flows(struct flow_detail *early, struct flow_detail *late)
+{
+    memset(early, 0, sizeof *early);
+    early->tls.seen = true;
+    strcpy(early->tls.sni, "www.example.test");
+    strcpy(early->tls.version, "TLSv1.3");
+    strcpy(early->tls.ja3s, "15af977ce25de452b96affa2addb1036");
+    memset(late, 0, sizeof *late);
+    late->tls.seen = true;
+    strcpy(late->tls.sni, "other.example.test");
+    strcpy(late->tls.version, "TLSv1.2");
+    strcpy(late->tls.alpn, "http/1.1");
+    late->tls.have_cert = true;
+    strcpy(late->tls.subject, "CN=www.example.test");
+    strcpy(late->tls.issuer, "CN=www.example.test");
+    strcpy(late->tls.sans, "www.example.test");
+    strcpy(late->tls.not_before, "2024-01-01T00:00:00Z");
+    late->tls.self_signed = true;
+}
+
+static void test_detail_merged(void)
+{
+    struct flow_detail early, late;
+    tls_flows(&early, &late);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 443, IPPROTO_TCP, NULL);
+    struct flow_detail got[2];
+    for (int order = 0; order < 2; order++) {
+        struct inventory *inv = inventory_create(NULL);
+        struct endpoint_record *r;
+        if (order == 0) {
+            inventory_add_flow(inv, &in, 100, 200, &early, NULL, 0);
+            r = inventory_add_flow(inv, &in, 300, 400, &late, NULL, 0);
+        } else {
+            inventory_add_flow(inv, &in, 300, 400, &late, NULL, 0);
+            r = inventory_add_flow(inv, &in, 100, 200, &early, NULL, 0);
+        }
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r->detail);
+        /* The earlier flow's fields stay; what it lacks comes from the later one. */
+        CU_ASSERT_STRING_EQUAL(r->detail->tls.version, "TLSv1.3");
+        CU_ASSERT_STRING_EQUAL(r->detail->tls.sni, "www.example.test");
+        CU_ASSERT_STRING_EQUAL(r->detail->tls.ja3s, "15af977ce25de452b96affa2addb1036");
+        CU_ASSERT_STRING_EQUAL(r->detail->tls.alpn, "http/1.1");
+        CU_ASSERT(r->detail->tls.have_cert);
+        CU_ASSERT_STRING_EQUAL(r->detail->tls.subject, "CN=www.example.test");
+        CU_ASSERT_STRING_EQUAL(r->detail->tls.sans, "www.example.test");
+        CU_ASSERT(r->detail->tls.self_signed);
+        memcpy(&got[order], r->detail, sizeof got[order]);
+        inventory_destroy(inv);
+    }
+    /* Either order of arrival gives the same record. */
+    CU_ASSERT_EQUAL(memcmp(&got[0], &got[1], sizeof got[0]), 0);
+}
+
+/* A certificate is taken whole from one flow: an earlier flow's certificate is never
+ * completed with a later flow's fields. */
+static void test_detail_cert_whole(void)
+{
+    struct flow_detail a, b;
+    tls_flows(&a, &b);
+    a = b;
+    strcpy(a.tls.subject, "CN=first.example.test");
+    a.tls.sans[0] = '\0';
+    a.tls.not_before[0] = '\0';
+    a.tls.self_signed = false;
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 443, IPPROTO_TCP, NULL);
+    struct inventory *inv = inventory_create(NULL);
+    inventory_add_flow(inv, &in, 300, 400, &b, NULL, 0);
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 100, 200, &a, NULL, 0);
+    CU_ASSERT_STRING_EQUAL(r->detail->tls.subject, "CN=first.example.test");
+    CU_ASSERT_STRING_EQUAL(r->detail->tls.sans, "");
+    CU_ASSERT_STRING_EQUAL(r->detail->tls.not_before, "");
+    CU_ASSERT(!r->detail->tls.self_signed);
+    /* Flows that began in the same microsecond: a fixed choice, whatever the order. */
+    struct flow_detail c = b;
+    strcpy(c.tls.subject, "CN=a.example.test");
+    struct inventory *i1 = inventory_create(NULL), *i2 = inventory_create(NULL);
+    inventory_add_flow(i1, &in, 50, 60, &b, NULL, 0);
+    struct endpoint_record *r1 = inventory_add_flow(i1, &in, 50, 60, &c, NULL, 0);
+    inventory_add_flow(i2, &in, 50, 60, &c, NULL, 0);
+    struct endpoint_record *r2 = inventory_add_flow(i2, &in, 50, 60, &b, NULL, 0);
+    CU_ASSERT_STRING_EQUAL(r1->detail->tls.subject, r2->detail->tls.subject);
+    CU_ASSERT_EQUAL(memcmp(r1->detail, r2->detail, sizeof *r1->detail), 0);
+    inventory_destroy(i1);
+    inventory_destroy(i2);
+    inventory_destroy(inv);
+}
+
+/* The UDP parsers' detail (DNS, SNMP, NTP) is kept too, not only TLS, SSH and HTTP. */
+static void test_detail_udp_kept(void)
+{
+    struct flow_detail d;
+    memset(&d, 0, sizeof d);
+    d.dns.seen = true;
+    d.dns.id = 7;
+    strcpy(d.dns.qname, "www.example.test");
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 53, IPPROTO_UDP, NULL);
+    struct inventory *inv = inventory_create(NULL);
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, &d, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->detail);
+    CU_ASSERT(r->detail->dns.seen);
+    CU_ASSERT_STRING_EQUAL(r->detail->dns.qname, "www.example.test");
+    inventory_destroy(inv);
+}
+
 void suite_inventory(void)
 {
     UNIT_SUITE("inventory", NULL, NULL, {"witnesses agree", test_witnesses_agree},
@@ -248,5 +354,7 @@ void suite_inventory(void)
                {"clients and endpoints", test_clients_and_endpoints},
                {"many endpoints sorted", test_many_endpoints_sorted},
                {"announced channel", test_announced_channel}, {"aliases", test_aliases},
-               {"detail kept", test_detail_kept});
+               {"detail kept", test_detail_kept}, {"detail merged", test_detail_merged},
+               {"detail cert whole", test_detail_cert_whole},
+               {"detail udp kept", test_detail_udp_kept});
 }
