@@ -5,9 +5,16 @@
  * PS_MAX_CLIENT_HOSTS); each host keeps up to PS_MAX_SOFTWARE_PER_CLIENT
  * distinct (kind, value) pairs. Hosts that never said anything about
  * themselves cost nothing: a record is made only when there is software.
+ *
+ * Flows arrive in the order they are classified, which --threads does not
+ * fix, so nothing kept may depend on it: each piece of software names the
+ * server and detail of its earliest flow, a full host keeps the pairs that
+ * come first in (kind, value) order (a pair in that final set is never pushed
+ * out, so its counts are whole), and the report lists them by first seen.
  */
 #include "clients.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -112,6 +119,38 @@ static struct client_record *host_record(struct client_inventory *ci, const stru
     return &s->rec;
 }
 
+/* The order in which a full host keeps its software: by kind, then value. */
+static int software_order(const struct client_software *sw, enum software_kind kind,
+                          const char *value)
+{
+    if (sw->kind != kind)
+        return sw->kind < kind ? -1 : 1;
+    return strncmp(sw->value, value, sizeof sw->value);
+}
+
+/* Is this flow a better representative (server, detail) than the one kept: the earlier
+ * flow, and between flows that began together the smaller server, port and detail. */
+static bool represents(const struct client_software *sw, const struct ps_addr *server,
+                       uint16_t port, const char *extra, uint64_t first_us)
+{
+    if (first_us != sw->first_us)
+        return first_us < sw->first_us;
+    int c = addr_compare(server, &sw->server);
+    if (!c)
+        c = port == sw->server_port ? 0 : port < sw->server_port ? -1 : 1;
+    if (!c)
+        c = strncmp(extra, sw->extra, sizeof sw->extra);
+    return c < 0;
+}
+
+static void set_representative(struct client_software *sw, const struct ps_addr *server,
+                               uint16_t port, const char *extra)
+{
+    evidence_set(sw->extra, sizeof sw->extra, extra);
+    sw->server = *server;
+    sw->server_port = port;
+}
+
 static void note(struct client_inventory *ci, const struct ps_addr *client,
                  const struct ps_addr *server, uint16_t port, enum software_kind kind,
                  const char *value, const char *extra, uint64_t first_us, uint64_t last_us)
@@ -121,25 +160,34 @@ static void note(struct client_inventory *ci, const struct ps_addr *client,
     struct client_record *r = host_record(ci, client);
     if (!r)
         return;
+    unsigned last = 0; /* the entry last in software_order: the one a full host gives up */
     for (unsigned i = 0; i < r->count; i++) {
         struct client_software *sw = &r->software[i];
-        if (sw->kind == kind && strcmp(sw->value, value) == 0) {
+        if (software_order(sw, kind, value) == 0) {
             sw->flows++;
-            if (first_us < sw->first_us)
+            if (represents(sw, server, port, extra, first_us)) {
+                set_representative(sw, server, port, extra);
                 sw->first_us = first_us;
+            }
             if (last_us > sw->last_us)
                 sw->last_us = last_us;
             return;
         }
+        if (software_order(sw, r->software[last].kind, r->software[last].value) > 0)
+            last = i;
     }
-    if (r->count == PS_MAX_SOFTWARE_PER_CLIENT)
-        return;
-    struct client_software *sw = &r->software[r->count++];
+    struct client_software *sw;
+    if (r->count < PS_MAX_SOFTWARE_PER_CLIENT) {
+        sw = &r->software[r->count++];
+    } else {
+        sw = &r->software[last];
+        if (software_order(sw, kind, value) < 0)
+            return;
+    }
+    memset(sw, 0, sizeof *sw);
     sw->kind = (uint8_t)kind;
     evidence_set(sw->value, sizeof sw->value, value);
-    evidence_set(sw->extra, sizeof sw->extra, extra);
-    sw->server = *server;
-    sw->server_port = port;
+    set_representative(sw, server, port, extra);
     sw->flows = 1;
     sw->first_us = first_us;
     sw->last_us = last_us;
@@ -162,6 +210,15 @@ void client_inventory_add(struct client_inventory *ci, const struct ps_addr *cli
              last_us);
 }
 
+/* A host's software in the report: by first seen, then kind and value. */
+static int listed_order(const void *pa, const void *pb)
+{
+    const struct client_software *a = pa, *b = pb;
+    if (a->first_us != b->first_us)
+        return a->first_us < b->first_us ? -1 : 1;
+    return software_order(a, (enum software_kind)b->kind, b->value);
+}
+
 static int host_order(const void *pa, const void *pb)
 {
     const struct client_record *a = *(const struct client_record *const *)pa;
@@ -179,8 +236,10 @@ size_t client_inventory_sorted(struct client_inventory *ci, const struct client_
     }
     size_t n = 0;
     for (size_t b = 0; b < ci->nbuckets; b++)
-        for (struct client_slot *s = ci->buckets[b]; s; s = s->next)
+        for (struct client_slot *s = ci->buckets[b]; s; s = s->next) {
+            qsort(s->rec.software, s->rec.count, sizeof *s->rec.software, listed_order);
             ci->sorted[n++] = &s->rec;
+        }
     qsort(ci->sorted, n, sizeof *ci->sorted, host_order);
     *out = ci->sorted;
     return n;
