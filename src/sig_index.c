@@ -663,15 +663,9 @@ static uint32_t gram_of(const uint8_t *p, bool caseless)
     return v;
 }
 
-static uint32_t gram_filter_bit(uint32_t gram)
-{
-    return (gram * 0x85ebca6bu) >> 16;
-}
-
 const uint32_t *sig_grams_find(const struct gram_table *t, uint32_t gram, uint32_t *n)
 {
-    uint32_t bit = gram_filter_bit(gram);
-    if (!(t->filter[bit >> 6] & (1ull << (bit & 63))))
+    if (!sig_gram_maybe(t, gram))
         return NULL;
     for (uint32_t i = gram_slot(gram, t->mask);; i = (i + 1) & t->mask) {
         if (!t->count[i])
@@ -735,7 +729,8 @@ static int by_gram_then_id(const void *a, const void *b, void *set)
     return x < y ? -1 : x > y;
 }
 
-static int build_table(const struct sigset *s, bool caseless, struct gram_table *t)
+static int build_table(const struct sigset *s, bool caseless, struct gram_table *t,
+                       uint64_t *folded_filter)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < s->nsigs; i++)
@@ -763,8 +758,10 @@ static int build_table(const struct sigset *s, bool caseless, struct gram_table 
         while (t->count[slot])
             slot = (slot + 1) & t->mask;
         t->key[slot] = gram;
-        uint32_t bit = gram_filter_bit(gram);
+        uint32_t bit = sig_gram_filter_bit(gram);
         t->filter[bit >> 6] |= 1ull << (bit & 63);
+        bit = sig_gram_filter_bit(sig_lower4(gram));
+        folded_filter[bit >> 6] |= 1ull << (bit & 63);
         t->start[slot] = k;
         t->count[slot] = e - k;
         k = e;
@@ -783,8 +780,11 @@ int sig_grams_build(struct sigset *s)
     int rc = -1;
     if (c.key && c.count) {
         choose_grams(s, &c);
-        rc = build_table(s, false, &s->grams[0]) < 0 || build_table(s, true, &s->grams[1]) < 0 ? -1
-                                                                                               : 0;
+        memset(s->folded_filter, 0, sizeof s->folded_filter);
+        rc = build_table(s, false, &s->grams[0], s->folded_filter) < 0 ||
+                     build_table(s, true, &s->grams[1], s->folded_filter) < 0
+                 ? -1
+                 : 0;
     }
     free(c.key);
     free(c.count);

@@ -112,6 +112,9 @@ struct sigset {
     struct sig_list client[2]; /* clientmatch lines: [0] TCP, [1] UDP */
     struct sig_index client_index[2];
     struct gram_table grams[2]; /* [0] exact bytes, [1] caseless (lower-cased) */
+    /* Both tables' keys lower-cased, one filter: a window whose folded form is not here
+     * is in neither table, so most windows cost one test instead of two. */
+    uint64_t folded_filter[SIG_GRAM_FILTER_BITS / 64];
     struct sigset_load_stats stats;
     pcre2_match_context *mctx;
     uint32_t max_groups; /* largest capture count of any pattern */
@@ -139,6 +142,36 @@ int sig_grams_build(struct sigset *s);
 void sig_grams_free(struct sigset *s);
 /* Signatures keyed by gram in table t: *n ids, NULL if none. */
 const uint32_t *sig_grams_find(const struct gram_table *t, uint32_t gram, uint32_t *n);
+
+/* The filter bit of a gram; inline because the matcher asks it for every window of a head. */
+static inline uint32_t sig_gram_filter_bit(uint32_t gram)
+{
+    return (gram * 0x85ebca6bu) >> 16;
+}
+
+/* Whether a filter may hold a gram: false for most windows of most heads. */
+static inline bool sig_filter_maybe(const uint64_t *filter, uint32_t gram)
+{
+    uint32_t bit = sig_gram_filter_bit(gram);
+    return (filter[bit >> 6] >> (bit & 63)) & 1u;
+}
+
+static inline bool sig_gram_maybe(const struct gram_table *t, uint32_t gram)
+{
+    return sig_filter_maybe(t->filter, gram);
+}
+
+/*
+ * Four bytes lower-cased at once, as sig_lower does each: a byte in 'A'..'Z'
+ * gains 0x20. Within each byte's low seven bits, adding 0x3f sets the top bit
+ * from 'A' up, adding 0x25 from '[' up; bytes with the top bit set are left.
+ */
+static inline uint32_t sig_lower4(uint32_t w)
+{
+    uint32_t low = w & 0x7f7f7f7fu;
+    uint32_t upper = (low + 0x3f3f3f3fu) & ~(low + 0x25252525u) & ~w & 0x80808080u;
+    return w | (upper >> 2);
+}
 enum sig_shape sig_shape_of(const uint8_t *p, uint32_t len, uint8_t transport);
 
 /* sig_match.c: expand one version-info template; false if a group it needs is unset. */

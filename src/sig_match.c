@@ -336,21 +336,18 @@ static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t
     }
     sc->ncand = 0;
     bool exact = s->grams[0].count != NULL, caseless = s->grams[1].count != NULL;
+    const struct gram_table *ex = &s->grams[0], *cl = &s->grams[1];
     for (uint32_t i = 0; i + 4 <= len; i++) {
         uint32_t n, gram;
         const uint32_t *ids;
-        if (exact) {
-            memcpy(&gram, p + i, 4);
-            if ((ids = sig_grams_find(&s->grams[0], gram, &n)))
-                stamp_ids(sc, ids, n);
-        }
-        if (caseless) {
-            uint8_t b[4] = {sig_lower(p[i]), sig_lower(p[i + 1]), sig_lower(p[i + 2]),
-                            sig_lower(p[i + 3])};
-            memcpy(&gram, b, 4);
-            if ((ids = sig_grams_find(&s->grams[1], gram, &n)))
-                stamp_ids(sc, ids, n);
-        }
+        memcpy(&gram, p + i, 4);
+        uint32_t folded = sig_lower4(gram);
+        if (!sig_filter_maybe(s->folded_filter, folded))
+            continue;
+        if (exact && (ids = sig_grams_find(ex, gram, &n)))
+            stamp_ids(sc, ids, n);
+        if (caseless && (ids = sig_grams_find(cl, folded, &n)))
+            stamp_ids(sc, ids, n);
     }
     sort_ids(sc->cand, sc->ncand);
 }

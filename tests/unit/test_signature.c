@@ -624,6 +624,29 @@ static void test_list(void)
     sigset_destroy(s);
 }
 
+/*
+ * The gram prefilter lower-cases four bytes at once; every byte value in every
+ * position must fold exactly as sig_lower folds it alone, or a caseless
+ * signature would be skipped on a head it matches.
+ */
+static void test_lower4(void)
+{
+    for (unsigned pos = 0; pos < 4; pos++)
+        for (unsigned b = 0; b < 256; b++)
+            for (unsigned other = 0; other < 256; other += 17) {
+                uint8_t in[4] = {(uint8_t)other, (uint8_t)(255 - other), (uint8_t)(other ^ 0x41),
+                                 (uint8_t)other};
+                in[pos] = (uint8_t)b;
+                uint32_t w, folded;
+                memcpy(&w, in, 4);
+                folded = sig_lower4(w);
+                uint8_t out[4];
+                memcpy(out, &folded, 4);
+                for (int k = 0; k < 4; k++)
+                    CU_ASSERT_EQUAL_FATAL(out[k], sig_lower(in[k]));
+            }
+}
+
 void suite_signature(void)
 {
     UNIT_SUITE(
@@ -636,5 +659,6 @@ void suite_signature(void)
         {"passive: server first vs HTTP", test_passive_server_first_vs_http},
         {"passive: UDP DNS", test_passive_udp_dns}, {"passive: probe shapes", test_passive_shapes},
         {"clientmatch", test_clientmatch}, {"match limit", test_match_limit},
-        {"head assembly", test_head_assembly}, {"threads", test_threads}, {"list", test_list});
+        {"head assembly", test_head_assembly}, {"threads", test_threads}, {"list", test_list},
+        {"four bytes lower-cased at once", test_lower4});
 }
