@@ -25,17 +25,22 @@
 #define DETAIL_HASH_MAX 33 /* md5 hex + NUL */
 
 struct tls_detail {
-    bool seen;           /* a TLS handshake was parsed */
+    bool seen; /* a TLS handshake was parsed */
+    /* What one ClientHello said (the inventory keeps these together, from one flow). */
+    bool have_client_hello;
     char sni[DETAIL_NAME_MAX];
     char alpn_offered[128]; /* client's list, comma-separated */
-    char alpn[32];          /* server's choice */
-    char version[16];       /* negotiated: "TLSv1.2", "TLSv1.3", ... */
-    char ja3[DETAIL_HASH_MAX], ja3s[DETAIL_HASH_MAX];
+    char ja3[DETAIL_HASH_MAX];
+    /* What the ServerHello answering it said. */
+    bool have_server_hello;
+    char alpn[32];    /* server's choice */
+    char version[16]; /* negotiated: "TLSv1.2", "TLSv1.3", ... */
+    char ja3s[DETAIL_HASH_MAX];
     /* Certificate (TLS 1.2 and older, where it is sent in clear). */
     bool have_cert;
     char subject[DETAIL_NAME_MAX];
     char issuer[DETAIL_NAME_MAX];
-    char sans[DETAIL_SAN_MAX]; /* comma-separated DNS names and addresses */
+    char sans[DETAIL_SAN_MAX];          /* comma-separated DNS names and addresses */
     char not_before[24], not_after[24]; /* ISO 8601 UTC */
     bool self_signed;
 };
@@ -102,9 +107,11 @@ struct flow_detail {
 void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
                   void *ctx);
 
-/* The individual parsers, for tests and fuzzing. Each returns true if it recognised its protocol. */
-bool tls_parse(const struct classify_input *in, struct tls_detail *out, evidence_fn emit, void *ctx);
-bool ssh_parse(const struct classify_input *in, struct ssh_detail *out, evidence_fn emit, void *ctx);
+/* The individual parsers, for tests and fuzzing. Each returns true if it recognised it. */
+bool tls_parse(const struct classify_input *in, struct tls_detail *out, evidence_fn emit,
+               void *ctx);
+bool ssh_parse(const struct classify_input *in, struct ssh_detail *out, evidence_fn emit,
+               void *ctx);
 bool http_parse(const struct classify_input *in, struct http_detail *out, evidence_fn emit,
                 void *ctx);
 /*

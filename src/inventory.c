@@ -13,7 +13,7 @@
  * part (a field, or a group that only makes sense whole, such as a
  * certificate) comes from the earliest flow that has it. So the record shows
  * what its first flow saw, completed by later flows (a TLS 1.2 flow's
- * certificate beside a TLS 1.3 flow's handshake), and the result does not
+ * certificate beside a TLS 1.3 flow's hellos), and the result does not
  * depend on the order in which flows were classified.
  *
  * Announced channels (FTP data) are kept in a small ring of expectations:
@@ -58,12 +58,10 @@ struct detail_part {
     }
 
 static const struct detail_part detail_parts[] = {
-    TEXT_PART(tls.sni),
-    TEXT_PART(tls.alpn_offered),
-    TEXT_PART(tls.alpn),
-    TEXT_PART(tls.version),
-    TEXT_PART(tls.ja3),
-    TEXT_PART(tls.ja3s),
+    /* A ClientHello and a ServerHello are each kept whole, from one flow: an ALPN choice
+     * from a TLS 1.2 flow must not appear as a TLS 1.3 flow's. */
+    GROUP_PART(tls.have_client_hello, tls.ja3, tls.have_client_hello),
+    GROUP_PART(tls.have_server_hello, tls.ja3s, tls.have_server_hello),
     /* The certificate's fields describe one certificate: never mixed from two flows. */
     GROUP_PART(tls.have_cert, tls.self_signed, tls.have_cert),
     TEXT_PART(ssh.client_banner),

@@ -52,10 +52,9 @@ static const struct {
     uint16_t port;
     const char *service;
 } tls_port_services[] = {
-    {443, "http"},  {465, "smtp"},   {563, "nntp"}, {636, "ldap"},  {853, "domain"},
-    {990, "ftp"},   {992, "telnet"}, {993, "imap"}, {994, "irc"},   {995, "pop3"},
-    {3269, "ldap"}, {5061, "sip"},   {5671, "amqp"}, {6697, "irc"}, {8443, "http"},
-    {8883, "mqtt"},
+    {443, "http"},   {465, "smtp"}, {563, "nntp"},  {636, "ldap"},  {853, "domain"}, {990, "ftp"},
+    {992, "telnet"}, {993, "imap"}, {994, "irc"},   {995, "pop3"},  {3269, "ldap"},  {5061, "sip"},
+    {5671, "amqp"},  {6697, "irc"}, {8443, "http"}, {8883, "mqtt"},
 };
 
 static bool is_grease(uint16_t v)
@@ -312,12 +311,14 @@ static void read_messages(const uint8_t *buf, size_t n, bool from_server, struct
         uint32_t len = wire_u24(&w);
         bool complete = len <= w.left;
         struct wire body = wire_sub(&w, complete ? len : w.left);
-        if (!from_server && type == TLS_HS_CLIENT_HELLO && complete && !st->client_hello)
+        if (!from_server && type == TLS_HS_CLIENT_HELLO && complete && !st->client_hello) {
             st->client_hello = client_hello(body.p, body.left, out);
-        else if (from_server && type == TLS_HS_SERVER_HELLO && complete && !st->server_hello)
+            out->have_client_hello = st->client_hello;
+        } else if (from_server && type == TLS_HS_SERVER_HELLO && complete && !st->server_hello) {
             st->server_hello = server_hello(body.p, body.left, out, &st->version, &st->alpn_seen);
-        else if (from_server && type == TLS_HS_CERTIFICATE && !out->have_cert &&
-                 st->version < TLS_VERSION_1_3)
+            out->have_server_hello = st->server_hello;
+        } else if (from_server && type == TLS_HS_CERTIFICATE && !out->have_cert &&
+                   st->version < TLS_VERSION_1_3)
             certificate(body.p, body.left, out);
         if (!complete)
             break;

@@ -233,6 +233,7 @@ static void test_detail_kept(void)
     CU_ASSERT_PTR_NULL(r->detail); /* nothing seen: nothing allocated */
     CU_ASSERT_EQUAL(r->verdict, VERDICT_UNKNOWN);
     d.tls.seen = true;
+    d.tls.have_client_hello = true;
     strcpy(d.tls.sni, "example.test");
     r = inventory_add_flow(inv, &in, 1, 2, &d, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r->detail);
@@ -246,11 +247,13 @@ static void tls_flows(struct flow_detail *early, struct flow_detail *late)
 {
     memset(early, 0, sizeof *early);
     early->tls.seen = true;
+    early->tls.have_client_hello = early->tls.have_server_hello = true;
     strcpy(early->tls.sni, "www.example.test");
     strcpy(early->tls.version, "TLSv1.3");
     strcpy(early->tls.ja3s, "15af977ce25de452b96affa2addb1036");
     memset(late, 0, sizeof *late);
     late->tls.seen = true;
+    late->tls.have_client_hello = late->tls.have_server_hello = true;
     strcpy(late->tls.sni, "other.example.test");
     strcpy(late->tls.version, "TLSv1.2");
     strcpy(late->tls.alpn, "http/1.1");
@@ -279,11 +282,13 @@ static void test_detail_merged(void)
             r = inventory_add_flow(inv, &in, 100, 200, &early, NULL, 0);
         }
         CU_ASSERT_PTR_NOT_NULL_FATAL(r->detail);
-        /* The earlier flow's fields stay; what it lacks comes from the later one. */
+        /* The earlier flow's hellos stay whole (its ServerHello chose no ALPN: the later
+         * flow's choice is not shown as its); the certificate it lacks comes from the
+         * later one. */
         CU_ASSERT_STRING_EQUAL(r->detail->tls.version, "TLSv1.3");
         CU_ASSERT_STRING_EQUAL(r->detail->tls.sni, "www.example.test");
         CU_ASSERT_STRING_EQUAL(r->detail->tls.ja3s, "15af977ce25de452b96affa2addb1036");
-        CU_ASSERT_STRING_EQUAL(r->detail->tls.alpn, "http/1.1");
+        CU_ASSERT_STRING_EQUAL(r->detail->tls.alpn, "");
         CU_ASSERT(r->detail->tls.have_cert);
         CU_ASSERT_STRING_EQUAL(r->detail->tls.subject, "CN=www.example.test");
         CU_ASSERT_STRING_EQUAL(r->detail->tls.sans, "www.example.test");

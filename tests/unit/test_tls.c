@@ -90,6 +90,7 @@ static void test_tls12_self_signed(void)
     CU_ASSERT_STRING_EQUAL(d.version, "TLSv1.2");
     CU_ASSERT_STRING_EQUAL(d.ja3, "22558766122974704364c9c75c5cce0a");
     CU_ASSERT_STRING_EQUAL(d.ja3s, "895252f3ce80cebf7a8837be83ec8e16");
+    CU_ASSERT(d.have_client_hello && d.have_server_hello);
     CU_ASSERT(d.have_cert);
     CU_ASSERT_STRING_EQUAL(
         d.subject, "CN=example.test,OU=Detail Unit,O=Portsleuth Test,L=Berlin,ST=Berlin,C=DE");
