@@ -2,11 +2,12 @@
  * engine.c - the pipeline from frames to the inventory.
  *
  * Per frame: decode into a view, find the flow, and while the flow is not
- * yet classified let nDPI see the packet (until it says it is done). The
- * flow table grows the stream heads. A flow is classified once, when it is
- * ready (both heads complete, or its packet budget spent) or when it leaves
- * the table; its heads and nDPI state are freed then, so from that point a
- * packet costs a lookup and a counter update.
+ * yet classified let nDPI see the packet (from the first packet with
+ * payload, until it says it is done: then its state is freed). The flow
+ * table grows the stream heads. A flow is classified once, when it is ready
+ * (both heads complete, or its packet budget spent) or when it leaves the
+ * table; its heads and what nDPI concluded are freed then, so from that
+ * point a packet costs a lookup and a counter update.
  *
  * Without a handshake the flow table's choice of server can be a guess. If
  * the conversation as guessed says nothing, it is read the other way round;
@@ -23,7 +24,6 @@
 #include "ftp.h"
 
 #define OWNER_NDPI_DONE 0x01
-#define OWNER_NDPI_HANDSHAKE 0x02 /* nDPI has seen the ACK that completes the handshake */
 #define ENGINE_MAX_FLOW_EVIDENCE 24u
 
 struct evidence_buf {
@@ -272,21 +272,19 @@ void engine_frame(struct engine *e, const struct capture_frame *frame)
 }
 
 /*
- * Whether nDPI should see this packet. A bare TCP ACK (no payload, no SYN,
- * FIN or RST) teaches it nothing once the handshake is complete, yet costs a
- * pass over its payload-less dissectors: the handshake's own ACK is fed
- * (nDPI tracks the three-way handshake), later bare ACKs are not. Checked on
- * the corpus: nDPI's verdicts are the same with and without them.
+ * Whether nDPI should see this packet. nDPI is attached to a flow by the
+ * first packet that carries payload: a SYN, a SYN-ACK or a bare ACK teaches
+ * it no protocol, and a flow that never carries payload (a SYN flood, a
+ * port scan, a refused connection) then costs no nDPI state at all. Once
+ * attached it also sees SYN, FIN and RST; bare ACKs teach it nothing and are
+ * not fed.
  */
-static bool ndpi_wants(struct flow *f, const struct packet_view *pkt)
+static bool ndpi_wants(const struct flow *f, const struct packet_view *pkt)
 {
-    if (pkt->transport != IPPROTO_TCP || pkt->payload_wire_len ||
-        (pkt->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST)))
+    if (pkt->payload_wire_len)
         return true;
-    if (f->syn_seen != 3 || (f->owner_flags & OWNER_NDPI_HANDSHAKE))
-        return false;
-    f->owner_flags |= OWNER_NDPI_HANDSHAKE;
-    return true;
+    return f->witness_state && pkt->transport == IPPROTO_TCP &&
+           (pkt->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST));
 }
 
 void engine_packet(struct engine *e, const struct packet_view *pkt)
@@ -300,8 +298,14 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
         return;
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
         struct ndpi_witness_flow *ws = f->witness_state;
-        if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))
-            f->owner_flags |= OWNER_NDPI_DONE;
+        /* Both SYNs went by: nDPI is told it saw the connection begin. */
+        bool handshake = f->key.transport == IPPROTO_TCP && f->syn_seen == 3;
+        if (ws || ndpi_witness_attach(e->ndpi, &ws, handshake)) {
+            if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))
+                f->owner_flags |= OWNER_NDPI_DONE;
+        } else {
+            f->owner_flags |= OWNER_NDPI_DONE; /* no memory: nDPI sits this flow out */
+        }
         f->witness_state = ws;
     }
     if (ready(e, f))
