@@ -7,7 +7,8 @@
  * table grows the stream heads. A flow is classified once, when it is ready
  * (both heads complete, or its packet budget spent) or when it leaves the
  * table; its heads and what nDPI concluded are freed then, so from that
- * point a packet costs a lookup and a counter update.
+ * point a packet costs a lookup and a counter update. The table counts
+ * nDPI's bytes (ndpi_witness_bytes) with its own against --max-memory.
  *
  * Without a handshake the flow table's choice of server can be a guess. If
  * the conversation as guessed says nothing, it is read the other way round;
@@ -147,8 +148,7 @@ static void classify(struct engine *e, struct flow *f)
     struct ndpi_witness_flow *ws;
     f->classified = 1;
     take_ndpi_state(f, &ws);
-    stream_head_finish(&f->head[0]);
-    stream_head_finish(&f->head[1]);
+    flow_finish_heads(e->flows, f);
 
     bool announced = role_from_announcement(e, f);
     int server = f->server;
@@ -196,8 +196,7 @@ static void classify(struct engine *e, struct flow *f)
     unlock_inventory(e);
     e->stats.flows_classified++;
 release:
-    stream_head_release(&f->head[0]);
-    stream_head_release(&f->head[1]);
+    flow_release_heads(e->flows, f);
 }
 
 static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
@@ -228,6 +227,13 @@ static bool ready(const struct engine *e, const struct flow *f)
     return !e->ndpi || (f->owner_flags & OWNER_NDPI_DONE) || srv->datagrams >= PS_MAX_UDP_DATAGRAMS;
 }
 
+/* What nDPI holds for this engine's flows, for the flow table's memory cap. */
+static size_t ndpi_bytes(void *ctx)
+{
+    const struct engine *e = ctx;
+    return ndpi_witness_bytes(e->ndpi);
+}
+
 struct engine *engine_create(const struct engine_options *opt, char *err, size_t errlen)
 {
     struct engine *e = calloc(1, sizeof *e);
@@ -236,8 +242,9 @@ struct engine *engine_create(const struct engine_options *opt, char *err, size_t
         return NULL;
     }
     e->opt = *opt;
+    e->opt.flow.owner_bytes = ndpi_bytes;
     e->dec = decoder_create();
-    e->flows = flow_table_create(&opt->flow, on_expire, e);
+    e->flows = flow_table_create(&e->opt.flow, on_expire, e);
     if (!e->dec || !e->flows) {
         snprintf(err, errlen, "out of memory for the decoder or the flow table");
         engine_destroy(e);
@@ -359,14 +366,21 @@ void engine_print_counts(FILE *out, const struct decode_stats *d, const struct f
             fprintf(out, "decode:   %-24s %llu  (%s)\n", decode_event_name(i),
                     (unsigned long long)d->events[i], decode_event_text(i));
     fprintf(out,
-            "flows: %llu seen, %llu active, %llu peak, %llu timed out, %llu closed, "
-            "%llu evicted\n",
-            (unsigned long long)fs->created, (unsigned long long)fs->active,
-            (unsigned long long)fs->peak_active, (unsigned long long)fs->timed_out,
-            (unsigned long long)fs->closed, (unsigned long long)fs->evicted);
+            "flows: %llu seen, %llu peak active, %llu timed out, %llu closed, %llu evicted, "
+            "%llu active at the end\n",
+            (unsigned long long)fs->created, (unsigned long long)fs->peak_active,
+            (unsigned long long)fs->timed_out, (unsigned long long)fs->closed,
+            (unsigned long long)fs->evicted, (unsigned long long)(fs->flushed + fs->active));
     fprintf(out, "streams: %llu heads with gaps, %llu retransmissions, %llu out of order\n",
             (unsigned long long)fs->heads_with_gaps, (unsigned long long)fs->retransmissions,
             (unsigned long long)fs->out_of_order);
+    fprintf(out,
+            "memory: %llu KiB peak (flow table, stream heads, nDPI state), %llu flows evicted "
+            "over --max-memory; at the end %llu KiB, %llu bytes in stream heads, %llu in nDPI "
+            "state\n",
+            (unsigned long long)(fs->memory_peak >> 10), (unsigned long long)fs->evicted_for_memory,
+            (unsigned long long)(fs->memory >> 10), (unsigned long long)fs->head_bytes,
+            (unsigned long long)fs->owner_bytes);
     fprintf(out,
             "classify: %llu flows classified, %llu unanswered, %llu roles from banners, "
             "%llu ftp data channels announced\n",
