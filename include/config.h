@@ -30,6 +30,16 @@
 #define PS_FLOW_SLAB_FLOWS 4096u
 /* Timed-out flows expired per packet at most (the rest on later packets: amortised). */
 #define PS_FLOW_EXPIRE_PER_PACKET 8u
+/*
+ * Memory cap (--max-memory, MiB): what the flow table, its stream heads and
+ * nDPI's per-flow state may hold together. Over it, the least recently
+ * active flows are classified and evicted. The default leaves the default
+ * --max-flows (about 230 MB of payload-less flows) room for heads and nDPI.
+ */
+#define PS_DEFAULT_MAX_MEMORY_MIB 1024u
+#define PS_MIN_MAX_MEMORY_MIB 16u
+/* Bytes the allocator adds to each block (glibc: a size word, and rounding to 16). */
+#define PS_ALLOC_OVERHEAD 16u
 
 /* IP fragment reassembly. */
 #define PS_FRAG_MAX_DATAGRAMS 256u

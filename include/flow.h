@@ -10,11 +10,17 @@
  * UDP idle); when the table is full the least recently active flow is evicted.
  * Either way the owner's expire callback runs first, so no flow is ever lost
  * unclassified.
+ *
+ * Memory: the table counts what it holds (its flow pool, its buckets, the
+ * stream heads' buffers) plus what the owner says it holds for flows
+ * (owner_bytes: nDPI's per-flow state), and while the sum is over max_memory
+ * it evicts the least recently active flows, as when it is full.
  */
 #ifndef PS_FLOW_H
 #define PS_FLOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -60,6 +66,7 @@ struct flow {
     uint8_t syn_seen;              /* bit per side */
     uint8_t closing;               /* FIN/RST seen */
     uint8_t owner_flags;           /* free for the table's owner (engine.c); never touched here */
+    uint32_t head_mem;             /* heap bytes of both heads, as the table last counted them */
 };
 
 /* Flows are pooled and counted by the million: keep one within four cache lines. */
@@ -69,7 +76,10 @@ struct flow_config {
     uint32_t max_flows;
     uint32_t head_bytes;
     uint32_t tcp_idle_s, tcp_closed_s, udp_idle_s;
-    uint64_t hash_seed; /* 0: a random seed per run (getrandom); tests may fix one */
+    uint64_t hash_seed;  /* 0: a random seed per run (getrandom); tests may fix one */
+    uint64_t max_memory; /* bytes (table, heads and owner_bytes); 0: no cap but max_flows */
+    /* Bytes the owner holds for its flows (called with the on_expire ctx); may be NULL. */
+    size_t (*owner_bytes)(void *ctx);
 };
 
 struct flow_stats {
@@ -78,11 +88,17 @@ struct flow_stats {
     uint64_t timed_out;
     uint64_t closed;
     uint64_t evicted;
+    uint64_t flushed;         /* still in the table at the end of the capture */
     uint64_t heads_with_gaps; /* counted as their flows leave the table */
     uint64_t retransmissions; /* segments with no new byte, while heads were being kept */
     uint64_t out_of_order;    /* segments past a hole, while heads were being kept */
     uint64_t peak_active;
-    uint64_t alloc_failures; /* packets that found no flow because memory ran out */
+    uint64_t alloc_failures;     /* packets that found no flow because memory ran out */
+    uint64_t evicted_for_memory; /* of evicted: to stay under max_memory */
+    uint64_t head_bytes;         /* heap bytes the heads hold now */
+    uint64_t owner_bytes;        /* what owner_bytes said at the last count */
+    uint64_t memory;             /* bytes counted against max_memory now (with owner_bytes) */
+    uint64_t memory_peak;        /* the most ever counted, before evictions brought it down */
 };
 
 struct flow_table;
@@ -118,6 +134,16 @@ const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
 /* Bytes one flow costs without its heads' buffers (for the --max-flows estimate). */
 size_t flow_table_bytes_per_flow(void);
+
+/*
+ * For an owner that classifies a flow before it leaves the table: end its
+ * heads (held segments given up, see stream_head_finish) or free their
+ * buffers, keeping the table's count of head memory exact. May be called
+ * from on_expire. (An owner that works on the heads directly is recounted
+ * at the flow's next packet or expiry.)
+ */
+void flow_finish_heads(struct flow_table *t, struct flow *f);
+void flow_release_heads(struct flow_table *t, struct flow *f);
 
 void flow_set_server(struct flow *f, int side, enum role_reason why);
 const char *role_reason_name(enum role_reason r);

@@ -20,6 +20,7 @@
 #define PS_STREAM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -113,5 +114,12 @@ bool stream_head_valid(const struct stream_head *h, uint32_t head_bytes);
 
 /* Free the buffer and held segments; the head keeps only its flags. */
 void stream_head_release(struct stream_head *h);
+
+/*
+ * Heap bytes the head holds now: its buffer and its held-range array, each
+ * with PS_ALLOC_OVERHEAD for the allocator's own bookkeeping (for the flow
+ * table's memory cap).
+ */
+size_t stream_head_bytes(const struct stream_head *h);
 
 #endif

@@ -3,7 +3,8 @@
  *
  * One nDPI module per worker thread. A flow is fed packets (its IP header
  * and the packet time) only until nDPI is done or PS_NDPI_PACKET_BUDGET runs
- * out; then its verdict is taken and its nDPI state freed at once. Only
+ * out; then nDPI's state is freed at once, and what it concluded is kept
+ * (a few short strings) until finish turns it into evidence. Only
  * DPI-confidence results become evidence; guesses by port or IP never do
  * (nDPI is not even allowed to make them). nDPI protocol names are mapped
  * onto our service vocabulary by signatures/ndpi-map.csv; how a label such as
@@ -31,9 +32,19 @@ struct ndpi_witness *ndpi_witness_create(const char *map_path, char *err, size_t
 void ndpi_witness_destroy(struct ndpi_witness *w);
 
 /*
- * Feed one packet of a flow. *state starts NULL and is allocated on the
- * first call. from_client tells the direction. Returns true when nDPI is done
- * with this flow (call ndpi_witness_finish next).
+ * Give a flow nDPI state before its first packet is fed (*state NULL before).
+ * handshake: the flow's TCP handshake (SYN, then SYN-ACK) went by unfed, as
+ * the engine feeds nDPI only from the first packet with payload; nDPI is told
+ * it saw the connection begin. False when there is no memory (nDPI then sits
+ * the flow out).
+ */
+bool ndpi_witness_attach(struct ndpi_witness *w, struct ndpi_witness_flow **state, bool handshake);
+
+/*
+ * Feed one packet of a flow. *state starts NULL and is attached on the first
+ * call if ndpi_witness_attach was not. from_client tells the direction.
+ * Returns true when nDPI is done with this flow: its nDPI state is already
+ * freed; call ndpi_witness_finish when the flow is classified.
  */
 bool ndpi_witness_feed(struct ndpi_witness *w, struct ndpi_witness_flow **state,
                        const struct packet_view *pkt, bool from_client);
@@ -47,7 +58,11 @@ void ndpi_witness_finish(struct ndpi_witness *w, struct ndpi_witness_flow **stat
                          const struct classify_input *in, struct flow_detail *detail,
                          evidence_fn emit, void *ctx);
 
-/* Bytes nDPI holds per attached flow (for memory estimates). */
-size_t ndpi_witness_flow_bytes(void);
+/*
+ * Heap bytes held now for this module's flows: nDPI's flow states and what
+ * they allocated, the kept conclusions, and whatever the module allocated
+ * after set-up (its caches). Exact: nDPI allocates through counting hooks.
+ */
+size_t ndpi_witness_bytes(const struct ndpi_witness *w);
 
 #endif

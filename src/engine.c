@@ -2,11 +2,13 @@
  * engine.c - the pipeline from frames to the inventory.
  *
  * Per frame: decode into a view, find the flow, and while the flow is not
- * yet classified let nDPI see the packet (until it says it is done). The
- * flow table grows the stream heads. A flow is classified once, when it is
- * ready (both heads complete, or its packet budget spent) or when it leaves
- * the table; its heads and nDPI state are freed then, so from that point a
- * packet costs a lookup and a counter update.
+ * yet classified let nDPI see the packet (from the first packet with
+ * payload, until it says it is done: then its state is freed). The flow
+ * table grows the stream heads. A flow is classified once, when it is ready
+ * (both heads complete, or its packet budget spent) or when it leaves the
+ * table; its heads and what nDPI concluded are freed then, so from that
+ * point a packet costs a lookup and a counter update. The table counts
+ * nDPI's bytes (ndpi_witness_bytes) with its own against --max-memory.
  *
  * Without a handshake the flow table's choice of server can be a guess. If
  * the conversation as guessed says nothing, it is read the other way round;
@@ -23,7 +25,6 @@
 #include "ftp.h"
 
 #define OWNER_NDPI_DONE 0x01
-#define OWNER_NDPI_HANDSHAKE 0x02 /* nDPI has seen the ACK that completes the handshake */
 #define ENGINE_MAX_FLOW_EVIDENCE 24u
 
 struct evidence_buf {
@@ -147,8 +148,7 @@ static void classify(struct engine *e, struct flow *f)
     struct ndpi_witness_flow *ws;
     f->classified = 1;
     take_ndpi_state(f, &ws);
-    stream_head_finish(&f->head[0]);
-    stream_head_finish(&f->head[1]);
+    flow_finish_heads(e->flows, f);
 
     bool announced = role_from_announcement(e, f);
     int server = f->server;
@@ -196,8 +196,7 @@ static void classify(struct engine *e, struct flow *f)
     unlock_inventory(e);
     e->stats.flows_classified++;
 release:
-    stream_head_release(&f->head[0]);
-    stream_head_release(&f->head[1]);
+    flow_release_heads(e->flows, f);
 }
 
 static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
@@ -228,6 +227,13 @@ static bool ready(const struct engine *e, const struct flow *f)
     return !e->ndpi || (f->owner_flags & OWNER_NDPI_DONE) || srv->datagrams >= PS_MAX_UDP_DATAGRAMS;
 }
 
+/* What nDPI holds for this engine's flows, for the flow table's memory cap. */
+static size_t ndpi_bytes(void *ctx)
+{
+    const struct engine *e = ctx;
+    return ndpi_witness_bytes(e->ndpi);
+}
+
 struct engine *engine_create(const struct engine_options *opt, char *err, size_t errlen)
 {
     struct engine *e = calloc(1, sizeof *e);
@@ -236,8 +242,9 @@ struct engine *engine_create(const struct engine_options *opt, char *err, size_t
         return NULL;
     }
     e->opt = *opt;
+    e->opt.flow.owner_bytes = ndpi_bytes;
     e->dec = decoder_create();
-    e->flows = flow_table_create(&opt->flow, on_expire, e);
+    e->flows = flow_table_create(&e->opt.flow, on_expire, e);
     if (!e->dec || !e->flows) {
         snprintf(err, errlen, "out of memory for the decoder or the flow table");
         engine_destroy(e);
@@ -272,21 +279,19 @@ void engine_frame(struct engine *e, const struct capture_frame *frame)
 }
 
 /*
- * Whether nDPI should see this packet. A bare TCP ACK (no payload, no SYN,
- * FIN or RST) teaches it nothing once the handshake is complete, yet costs a
- * pass over its payload-less dissectors: the handshake's own ACK is fed
- * (nDPI tracks the three-way handshake), later bare ACKs are not. Checked on
- * the corpus: nDPI's verdicts are the same with and without them.
+ * Whether nDPI should see this packet. nDPI is attached to a flow by the
+ * first packet that carries payload: a SYN, a SYN-ACK or a bare ACK teaches
+ * it no protocol, and a flow that never carries payload (a SYN flood, a
+ * port scan, a refused connection) then costs no nDPI state at all. Once
+ * attached it also sees SYN, FIN and RST; bare ACKs teach it nothing and are
+ * not fed.
  */
-static bool ndpi_wants(struct flow *f, const struct packet_view *pkt)
+static bool ndpi_wants(const struct flow *f, const struct packet_view *pkt)
 {
-    if (pkt->transport != IPPROTO_TCP || pkt->payload_wire_len ||
-        (pkt->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST)))
+    if (pkt->payload_wire_len)
         return true;
-    if (f->syn_seen != 3 || (f->owner_flags & OWNER_NDPI_HANDSHAKE))
-        return false;
-    f->owner_flags |= OWNER_NDPI_HANDSHAKE;
-    return true;
+    return f->witness_state && pkt->transport == IPPROTO_TCP &&
+           (pkt->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST));
 }
 
 void engine_packet(struct engine *e, const struct packet_view *pkt)
@@ -300,8 +305,14 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
         return;
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
         struct ndpi_witness_flow *ws = f->witness_state;
-        if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))
-            f->owner_flags |= OWNER_NDPI_DONE;
+        /* Both SYNs went by: nDPI is told it saw the connection begin. */
+        bool handshake = f->key.transport == IPPROTO_TCP && f->syn_seen == 3;
+        if (ws || ndpi_witness_attach(e->ndpi, &ws, handshake)) {
+            if (ndpi_witness_feed(e->ndpi, &ws, pkt, side != f->server))
+                f->owner_flags |= OWNER_NDPI_DONE;
+        } else {
+            f->owner_flags |= OWNER_NDPI_DONE; /* no memory: nDPI sits this flow out */
+        }
         f->witness_state = ws;
     }
     if (ready(e, f))
@@ -355,14 +366,21 @@ void engine_print_counts(FILE *out, const struct decode_stats *d, const struct f
             fprintf(out, "decode:   %-24s %llu  (%s)\n", decode_event_name(i),
                     (unsigned long long)d->events[i], decode_event_text(i));
     fprintf(out,
-            "flows: %llu seen, %llu active, %llu peak, %llu timed out, %llu closed, "
-            "%llu evicted\n",
-            (unsigned long long)fs->created, (unsigned long long)fs->active,
-            (unsigned long long)fs->peak_active, (unsigned long long)fs->timed_out,
-            (unsigned long long)fs->closed, (unsigned long long)fs->evicted);
+            "flows: %llu seen, %llu peak active, %llu timed out, %llu closed, %llu evicted, "
+            "%llu active at the end\n",
+            (unsigned long long)fs->created, (unsigned long long)fs->peak_active,
+            (unsigned long long)fs->timed_out, (unsigned long long)fs->closed,
+            (unsigned long long)fs->evicted, (unsigned long long)(fs->flushed + fs->active));
     fprintf(out, "streams: %llu heads with gaps, %llu retransmissions, %llu out of order\n",
             (unsigned long long)fs->heads_with_gaps, (unsigned long long)fs->retransmissions,
             (unsigned long long)fs->out_of_order);
+    fprintf(out,
+            "memory: %llu KiB peak (flow table, stream heads, nDPI state), %llu flows evicted "
+            "over --max-memory; at the end %llu KiB, %llu bytes in stream heads, %llu in nDPI "
+            "state\n",
+            (unsigned long long)(fs->memory_peak >> 10), (unsigned long long)fs->evicted_for_memory,
+            (unsigned long long)(fs->memory >> 10), (unsigned long long)fs->head_bytes,
+            (unsigned long long)fs->owner_bytes);
     fprintf(out,
             "classify: %llu flows classified, %llu unanswered, %llu roles from banners, "
             "%llu ftp data channels announced\n",

@@ -14,6 +14,16 @@
  * table allocates per flow at most, never per packet, and its memory is
  * bounded by max_flows * sizeof(struct flow) plus the bucket array.
  *
+ * Memory cap: the table counts the bytes it holds (the table and buckets,
+ * the pool's slabs, every head's buffers, recounted per flow whenever the
+ * table touches the flow) and asks its owner for the bytes it keeps per flow
+ * (nDPI's state). After each packet, while the sum is over max_memory, the
+ * least recently active flow leaves as it would if the table were full,
+ * except the packet's own flow, so the sum exceeds the cap by at most what
+ * one packet added. Evicted flows go to the free list, and a new flow that
+ * would need a new slab past the cap takes the place of the least recently
+ * active one instead: the pool stops growing once the cap is reached.
+ *
  * Time is packet time. Each flow sits in one of three LRU lists, one per
  * timeout class (TCP open, TCP after FIN/RST, UDP), most recently active at
  * the head. Within a list every flow has the same timeout, so the tail is
@@ -64,9 +74,10 @@ struct flow_table {
     struct flow *free_list; /* chained through hash_next */
     struct flow *last;      /* the previous packet's flow (NULL once it leaves the table) */
     struct flow_slab *slabs;
-    uint32_t pooled; /* flows carved from slabs so far (<= max_flows) */
-    uint64_t now_us; /* latest packet time seen */
-    uint64_t k0, k1; /* hash key */
+    uint32_t pooled;      /* flows carved from slabs so far (<= max_flows) */
+    uint64_t fixed_bytes; /* the table, its buckets and its slabs (heads: stats.head_bytes) */
+    uint64_t now_us;      /* latest packet time seen */
+    uint64_t k0, k1;      /* hash key */
     struct flow_stats stats;
 };
 
@@ -308,18 +319,29 @@ static struct flow *oldest_flow(const struct flow_table *t)
 
 /* --- pool ------------------------------------------------------------------------------- */
 
+/* Flows the next slab holds (0 when the pool is at max_flows). */
+static uint32_t next_slab_flows(const struct flow_table *t)
+{
+    uint32_t n = t->cfg.max_flows - t->pooled;
+    return n > PS_FLOW_SLAB_FLOWS ? PS_FLOW_SLAB_FLOWS : n;
+}
+
+static size_t slab_bytes(uint32_t flows)
+{
+    return sizeof(struct flow_slab) + (size_t)flows * sizeof(struct flow) + PS_ALLOC_OVERHEAD;
+}
+
 static struct flow *flow_alloc(struct flow_table *t)
 {
     if (!t->free_list && t->pooled < t->cfg.max_flows) {
-        uint32_t n = t->cfg.max_flows - t->pooled;
-        if (n > PS_FLOW_SLAB_FLOWS)
-            n = PS_FLOW_SLAB_FLOWS;
-        struct flow_slab *slab = malloc(sizeof *slab + (size_t)n * sizeof(struct flow));
+        uint32_t n = next_slab_flows(t);
+        struct flow_slab *slab = malloc(slab_bytes(n) - PS_ALLOC_OVERHEAD);
         if (!slab)
             return NULL;
         slab->next = t->slabs;
         t->slabs = slab;
         t->pooled += n;
+        t->fixed_bytes += slab_bytes(n);
         for (uint32_t i = n; i-- > 0;) {
             slab->flows[i].hash_next = t->free_list;
             t->free_list = &slab->flows[i];
@@ -365,6 +387,7 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_
         return NULL;
     }
     t->mask = n - 1;
+    t->fixed_bytes = sizeof *t + n * sizeof *t->buckets + 2 * PS_ALLOC_OVERHEAD;
     t->on_expire = on_expire;
     t->ctx = ctx;
     t->timeout_us[LRU_TCP_OPEN] = (uint64_t)t->cfg.tcp_idle_s * 1000000u;
@@ -378,6 +401,27 @@ static void release_heads(struct flow *f)
 {
     stream_head_release(&f->head[0]);
     stream_head_release(&f->head[1]);
+}
+
+/* Bring the table's count of head memory up to date with this flow's heads. */
+static void count_heads(struct flow_table *t, struct flow *f)
+{
+    uint32_t now = (uint32_t)(stream_head_bytes(&f->head[0]) + stream_head_bytes(&f->head[1]));
+    t->stats.head_bytes = t->stats.head_bytes - f->head_mem + now;
+    f->head_mem = now;
+}
+
+void flow_finish_heads(struct flow_table *t, struct flow *f)
+{
+    stream_head_finish(&f->head[0]);
+    stream_head_finish(&f->head[1]);
+    count_heads(t, f);
+}
+
+void flow_release_heads(struct flow_table *t, struct flow *f)
+{
+    release_heads(f);
+    count_heads(t, f);
 }
 
 void flow_table_destroy(struct flow_table *t)
@@ -412,14 +456,13 @@ static void flow_expire(struct flow_table *t, struct flow *f, enum flow_end_reas
      * Gaps are counted here, once per head, whoever found them (this table,
      * or the owner finishing the heads when it classified early).
      */
-    for (int s = 0; s < 2; s++) {
-        stream_head_finish(&f->head[s]);
+    flow_finish_heads(t, f);
+    for (int s = 0; s < 2; s++)
         if (f->head[s].flags & HEAD_GAP)
             t->stats.heads_with_gaps++;
-    }
     if (t->on_expire)
         t->on_expire(f, why, t->ctx);
-    release_heads(f);
+    flow_release_heads(t, f);
     hash_unlink(t, f);
     lru_unlink(t, f);
     if (t->last == f)
@@ -436,6 +479,7 @@ static void flow_expire(struct flow_table *t, struct flow *f, enum flow_end_reas
         t->stats.evicted++;
         break;
     case FLOW_END_FLUSH:
+        t->stats.flushed++;
         break;
     }
     flow_recycle(t, f);
@@ -458,12 +502,49 @@ static void expire_due(struct flow_table *t, uint64_t budget)
     }
 }
 
-/* The table is full: the least recently active flow leaves (timed out if it is due). */
-static void make_room(struct flow_table *t)
+/* The least recently active flow leaves (timed out if it is due). Returns whether it was
+   evicted. */
+static bool expire_oldest(struct flow_table *t, struct flow *f)
+{
+    bool evicted = !is_due(t, f);
+    flow_expire(t, f, evicted ? FLOW_END_EVICTED : timeout_reason(f));
+    return evicted;
+}
+
+/* The table is full: the least recently active flow leaves. Returns whether it was
+   evicted. */
+static bool make_room(struct flow_table *t)
 {
     struct flow *f = oldest_flow(t);
-    if (f)
-        flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_EVICTED);
+    return f && expire_oldest(t, f);
+}
+
+static uint64_t memory_in_use(struct flow_table *t)
+{
+    t->stats.owner_bytes = t->cfg.owner_bytes ? t->cfg.owner_bytes(t->ctx) : 0;
+    return t->fixed_bytes + t->stats.head_bytes + t->stats.owner_bytes;
+}
+
+/* A new flow would need a new slab, and the slab would take the table over max_memory. */
+static bool pool_growth_over_cap(struct flow_table *t)
+{
+    return t->cfg.max_memory && !t->free_list && t->pooled < t->cfg.max_flows &&
+           memory_in_use(t) + slab_bytes(next_slab_flows(t)) > t->cfg.max_memory;
+}
+
+/* Over max_memory: the least recently active flows leave, all but keep (this packet's). */
+static void enforce_memory_cap(struct flow_table *t, const struct flow *keep)
+{
+    uint64_t used = memory_in_use(t);
+    if (used > t->stats.memory_peak)
+        t->stats.memory_peak = used;
+    struct flow *f;
+    while (t->cfg.max_memory && used > t->cfg.max_memory && (f = oldest_flow(t)) && f != keep) {
+        if (expire_oldest(t, f))
+            t->stats.evicted_for_memory++;
+        used = memory_in_use(t);
+    }
+    t->stats.memory = used;
 }
 
 static uint16_t outer_vlan(const struct packet_view *p)
@@ -524,6 +605,8 @@ static struct flow *flow_create(struct flow_table *t, size_t bucket, const struc
 {
     if (t->stats.active >= t->cfg.max_flows)
         make_room(t);
+    else if (pool_growth_over_cap(t) && make_room(t))
+        t->stats.evicted_for_memory++;
     struct flow *f = flow_alloc(t);
     if (!f)
         return NULL;
@@ -660,6 +743,8 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
     } else {
         feed_udp(t, f, s, pkt);
     }
+    count_heads(t, f);
+    enforce_memory_cap(t, f);
     return f;
 }
 
@@ -668,6 +753,7 @@ void flow_table_flush(struct flow_table *t)
     struct flow *f;
     while ((f = oldest_flow(t)))
         flow_expire(t, f, FLOW_END_FLUSH);
+    t->stats.memory = memory_in_use(t);
 }
 
 void flow_table_tick(struct flow_table *t, uint64_t now_us)
@@ -675,6 +761,7 @@ void flow_table_tick(struct flow_table *t, uint64_t now_us)
     if (now_us > t->now_us)
         t->now_us = now_us;
     expire_due(t, UINT64_MAX);
+    t->stats.memory = memory_in_use(t);
 }
 
 const struct flow_stats *flow_table_stats(const struct flow_table *t)

@@ -86,6 +86,9 @@ static void usage(FILE *out)
         "                         (default 4096)\n"
         "      --max-flows N      flows tracked at once; the oldest idle are evicted\n"
         "                         (default 1000000)\n"
+        "      --max-memory MIB   memory for flows, their stream heads and nDPI's state;\n"
+        "                         over it the oldest idle flows are classified and\n"
+        "                         evicted (default 1024, at least 16)\n"
         "      --tcp-timeout SEC  idle TCP flow timeout, packet time (default 300)\n"
         "      --tcp-closed-timeout SEC  after FIN/RST (default 15)\n"
         "      --udp-timeout SEC  idle UDP flow timeout (default 60)\n"
@@ -155,6 +158,7 @@ enum long_only {
     OPT_LIST_SIGS,
     OPT_HEAD_BYTES,
     OPT_MAX_FLOWS,
+    OPT_MAX_MEMORY,
     OPT_TCP_TIMEOUT,
     OPT_TCP_CLOSED,
     OPT_UDP_TIMEOUT,
@@ -190,6 +194,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
         {"list-signatures", no_argument, 0, OPT_LIST_SIGS},
         {"head-bytes", required_argument, 0, OPT_HEAD_BYTES},
         {"max-flows", required_argument, 0, OPT_MAX_FLOWS},
+        {"max-memory", required_argument, 0, OPT_MAX_MEMORY},
         {"tcp-timeout", required_argument, 0, OPT_TCP_TIMEOUT},
         {"tcp-closed-timeout", required_argument, 0, OPT_TCP_CLOSED},
         {"udp-timeout", required_argument, 0, OPT_UDP_TIMEOUT},
@@ -267,6 +272,11 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (parse_uint(optarg, 16, 100000000, &v))
                 return bad_usage("--max-flows wants 16 to 100000000, not '%s'", optarg);
             c->flow.max_flows = (uint32_t)v;
+            break;
+        case OPT_MAX_MEMORY:
+            if (parse_uint(optarg, PS_MIN_MAX_MEMORY_MIB, 1048576, &v))
+                return bad_usage("--max-memory wants 16 to 1048576 MiB, not '%s'", optarg);
+            c->flow.max_memory = (uint64_t)v << 20;
             break;
         case OPT_TCP_TIMEOUT:
         case OPT_TCP_CLOSED:
@@ -465,7 +475,8 @@ int main(int argc, char **argv)
                                   .head_bytes = PS_DEFAULT_HEAD_BYTES,
                                   .tcp_idle_s = PS_DEFAULT_TCP_IDLE_S,
                                   .tcp_closed_s = PS_DEFAULT_TCP_CLOSED_S,
-                                  .udp_idle_s = PS_DEFAULT_UDP_IDLE_S};
+                                  .udp_idle_s = PS_DEFAULT_UDP_IDLE_S,
+                                  .max_memory = (uint64_t)PS_DEFAULT_MAX_MEMORY_MIB << 20};
     int rc = parse_args(argc, argv, &c);
     if (rc)
         return rc;

@@ -332,6 +332,9 @@ struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned 
     }
     struct engine_options wopt = *opt;
     wopt.inv_lock = &p->inv_lock;
+    /* --max-flows and --max-memory bound the whole process: each worker gets its share. */
+    wopt.flow.max_flows = (opt->flow.max_flows + threads - 1) / threads;
+    wopt.flow.max_memory = opt->flow.max_memory / threads;
     /* Announcements are registered here, in packet order, before any worker could
        classify the channel they announce. */
     wopt.segments_watched = true;
@@ -401,10 +404,16 @@ void shard_pool_print_stats(const struct shard_pool *p, FILE *out)
         fs.timed_out += f->timed_out;
         fs.closed += f->closed;
         fs.evicted += f->evicted;
+        fs.flushed += f->flushed;
         fs.heads_with_gaps += f->heads_with_gaps;
         fs.retransmissions += f->retransmissions;
         fs.out_of_order += f->out_of_order;
         fs.peak_active += f->peak_active;
+        fs.evicted_for_memory += f->evicted_for_memory;
+        fs.memory += f->memory;
+        fs.head_bytes += f->head_bytes;
+        fs.owner_bytes += f->owner_bytes;
+        fs.memory_peak += f->memory_peak;
         es.flows_classified += s->flows_classified;
         es.flows_unanswered += s->flows_unanswered;
         es.roles_from_banner += s->roles_from_banner;
@@ -412,7 +421,8 @@ void shard_pool_print_stats(const struct shard_pool *p, FILE *out)
     }
     es.ftp_channels += p->ftp_channels;
     engine_print_counts(out, decoder_stats(p->dec), &fs, &es);
-    fprintf(out, "threads: %u workers (peak flows is the sum of each worker's peak)\n", p->n);
+    fprintf(out, "threads: %u workers (peak flows and peak memory are the sums of each worker's)\n",
+            p->n);
 }
 
 void shard_pool_destroy(struct shard_pool *p)

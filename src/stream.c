@@ -359,3 +359,13 @@ void stream_head_release(struct stream_head *h)
     h->datagrams = 0;
     h->flags |= HEAD_RELEASED;
 }
+
+size_t stream_head_bytes(const struct stream_head *h)
+{
+    size_t n = 0;
+    if (h->buf)
+        n += h->cap + PS_ALLOC_OVERHEAD;
+    if (h->held)
+        n += PS_MAX_OOO_SEGMENTS * sizeof *h->held + PS_ALLOC_OVERHEAD;
+    return n;
+}

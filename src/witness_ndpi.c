@@ -2,13 +2,23 @@
  * witness_ndpi.c - libndpi 4.2 as the second, independent witness.
  *
  * How it works. One nDPI detection module per worker thread (struct
- * ndpi_witness). Each flow gets nDPI's per-flow state on its first packet and
- * is fed IP headers with the packet time in milliseconds until nDPI has a
+ * ndpi_witness). A flow gets nDPI's per-flow state when the caller attaches
+ * it (the engine does on the first packet that carries payload) and is fed
+ * IP headers with the packet time in milliseconds until nDPI has a
  * DPI-confidence label and no further dissection to do, or until
- * PS_NDPI_PACKET_BUDGET packets. At finish the label becomes evidence, what
- * nDPI read (SNI, JA3, certificate names, SSH banners and HASSH, HTTP
- * User-Agent and status) fills the empty fields of the flow's detail, and the
- * nDPI state is freed at once: a flow costs nDPI memory only while attached.
+ * PS_NDPI_PACKET_BUDGET packets. Then nDPI's state is freed at once: what it
+ * concluded (the label, and what it read: SNI, JA3, certificate names, SSH
+ * banners and HASSH, HTTP User-Agent and status) is kept as a few short
+ * strings until the flow is classified. At finish the label becomes
+ * evidence and what nDPI read fills the empty fields of the flow's detail.
+ * So nDPI's state (688 bytes, and about 2 KB more inside once TCP payload
+ * was seen) lives only while nDPI is still reading the flow.
+ *
+ * Memory. Every byte nDPI allocates goes through counting allocators
+ * (set_ndpi_malloc/set_ndpi_free) that charge it to the witness whose call
+ * made it (a thread-local set at each entry point), and the witness's own
+ * per-flow records are charged alike: ndpi_witness_bytes() is exact, and the
+ * flow table holds it against --max-memory.
  *
  * What counts as evidence. nDPI mixes what it saw with what it guessed from
  * the ports and addresses. Both guesses are switched off per flow (the flow is
@@ -65,6 +75,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -74,14 +85,6 @@
 #include <ndpi/ndpi_api.h>
 
 #include "config.h"
-
-/*
- * What nDPI allocates inside an attached TCP flow beyond the flow struct,
- * measured with malloc_usable_size on this machine's captures: 2056 bytes
- * once payload was seen (its TLS reassembly buffer), more only while a large
- * record is being reassembled. Used for memory estimates, not as a limit.
- */
-#define NDPI_FLOW_INNER_BYTES 2056u
 
 /* Rows per nDPI protocol id: any transport, TCP only, UDP only. */
 enum map_transport { MAP_ANY = 0, MAP_TCP, MAP_UDP, MAP_TRANSPORTS };
@@ -96,6 +99,8 @@ struct ndpi_witness {
     struct ndpi_detection_module_struct *mod;
     uint32_t nprotos;     /* ids 0 .. nprotos-1 are nDPI's protocols */
     struct map_row *rows; /* rows[id * MAP_TRANSPORTS + transport] */
+    int64_t heap_bytes;   /* allocated by nDPI for this module and its flows, and our records */
+    int64_t module_bytes; /* of which the module itself, once set up */
 };
 
 /*
@@ -108,9 +113,23 @@ struct ndpi_witness {
  */
 enum ssh_field { SSH_FIRST_BANNER, SSH_SECOND_BANNER, SSH_HASSH_A, SSH_HASSH_B, SSH_FIELDS };
 
+/* The strings kept from nDPI's state when it is freed (the SSH ones in enum ssh_field order). */
+enum fact {
+    FACT_HOST, /* SNI or HTTP Host */
+    FACT_JA3,
+    FACT_JA3S,
+    FACT_ALPN, /* the ClientHello's list */
+    FACT_SUBJECT,
+    FACT_ISSUER,
+    FACT_SSH,
+    FACT_USER_AGENT = FACT_SSH + SSH_FIELDS,
+    FACTS,
+};
+#define FACT_NONE UINT16_MAX
+
 struct ndpi_witness_flow {
-    struct ndpi_flow_struct *flow;
-    ndpi_protocol proto; /* the last label nDPI returned */
+    struct ndpi_flow_struct *flow; /* nDPI's state while it reads the flow; NULL once done */
+    ndpi_protocol proto;           /* the last label nDPI returned */
     uint16_t packets;
     bool done;
     bool have_transport;
@@ -121,10 +140,66 @@ struct ndpi_witness_flow {
     bool have_client;
     uint16_t client_port;
     struct ps_addr client;
+    /* What nDPI concluded, taken from its state before freeing it (take_facts). */
+    bool dpi;            /* the label is known at DPI confidence */
+    bool tls_dissected;  /* nDPI read a TLS handshake */
+    bool alpn_only_http; /* the ClientHello offered nothing but HTTP versions */
+    uint8_t l4_proto;
+    uint16_t tls_version; /* nDPI's ssl_version */
+    uint16_t http_status;
+    uint16_t fact_at[FACTS]; /* offset of each fact in text, or FACT_NONE */
+    char *text;              /* the facts, each NUL-terminated, one after another */
 };
 
-/* nDPI 4.2 forbids setting modules up concurrently; this is the only shared state. */
+/* nDPI 4.2 forbids setting modules up concurrently; this lock and the allocators are the
+   only shared state. */
 static pthread_mutex_t module_setup_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t allocators_once = PTHREAD_ONCE_INIT;
+
+/* ---- counting allocators ------------------------------------------------------------ */
+
+/* The witness this thread is working for: its nDPI calls allocate on its account. */
+static _Thread_local struct ndpi_witness *charged;
+
+/* The heap bytes a block takes: what it can hold and glibc's size word before it. */
+static int64_t block_bytes(void *p)
+{
+    return (int64_t)(malloc_usable_size(p) + sizeof(size_t));
+}
+
+static void *counted_malloc(size_t size)
+{
+    void *p = malloc(size);
+    if (p && charged)
+        charged->heap_bytes += block_bytes(p);
+    return p;
+}
+
+static void counted_free(void *p)
+{
+    if (p && charged)
+        charged->heap_bytes -= block_bytes(p);
+    free(p);
+}
+
+static void install_allocators(void)
+{
+    set_ndpi_malloc(counted_malloc);
+    set_ndpi_free(counted_free);
+}
+
+/* Work for w until leave(): returns the witness to restore. */
+static struct ndpi_witness *enter(struct ndpi_witness *w)
+{
+    struct ndpi_witness *prev = charged;
+    charged = w;
+    return prev;
+}
+
+static void leave(struct ndpi_witness *prev)
+{
+    charged = prev;
+}
 
 /* ---- the map file ------------------------------------------------------------------- */
 
@@ -275,6 +350,7 @@ static bool map_load(struct ndpi_witness *w, const char *path, char *err, size_t
 
 static struct ndpi_detection_module_struct *module_new(void)
 {
+    pthread_once(&allocators_once, install_allocators);
     pthread_mutex_lock(&module_setup_lock);
     struct ndpi_detection_module_struct *mod = ndpi_init_detection_module(ndpi_no_prefs);
     if (mod) {
@@ -294,7 +370,10 @@ struct ndpi_witness *ndpi_witness_create(const char *map_path, char *err, size_t
         set_error(err, errlen, "out of memory");
         return NULL;
     }
+    struct ndpi_witness *prev = enter(w);
     w->mod = module_new();
+    leave(prev);
+    w->module_bytes = w->heap_bytes;
     if (!w->mod) {
         set_error(err, errlen, "nDPI: cannot initialise a detection module");
         free(w);
@@ -324,39 +403,17 @@ void ndpi_witness_destroy(struct ndpi_witness *w)
     if (!w)
         return;
     if (w->mod) {
+        struct ndpi_witness *prev = enter(w);
         pthread_mutex_lock(&module_setup_lock);
         ndpi_exit_detection_module(w->mod);
         pthread_mutex_unlock(&module_setup_lock);
+        leave(prev);
     }
     free(w->rows);
     free(w);
 }
 
-/* ---- feeding ------------------------------------------------------------------------ */
-
-static struct ndpi_witness_flow *flow_state_new(void)
-{
-    struct ndpi_witness_flow *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
-    s->flow = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT);
-    if (!s->flow) {
-        free(s);
-        return NULL;
-    }
-    memset(s->flow, 0, SIZEOF_FLOW_STRUCT);
-    /* Mark nDPI's guesses by port and by address as done so it never makes them. */
-    s->flow->protocol_id_already_guessed = 1;
-    s->flow->host_already_guessed = 1;
-    return s;
-}
-
-static void flow_state_free(struct ndpi_witness_flow **state)
-{
-    ndpi_free_flow((*state)->flow);
-    free(*state);
-    *state = NULL;
-}
+/* ---- what a label says --------------------------------------------------------------- */
 
 static bool label_known(ndpi_protocol p)
 {
@@ -369,8 +426,186 @@ static bool is_ssh(ndpi_protocol p)
            (p.app_protocol == NDPI_PROTOCOL_UNKNOWN && p.master_protocol == NDPI_PROTOCOL_SSH);
 }
 
+static bool label_has(ndpi_protocol p, uint16_t id)
+{
+    return p.master_protocol == id || p.app_protocol == id;
+}
+
+/* nDPI filled the TLS union member only for labels built on its TLS dissector. */
+static bool tls_family(uint16_t id)
+{
+    return id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_DTLS || id == NDPI_PROTOCOL_QUIC ||
+           id == NDPI_PROTOCOL_MAIL_IMAPS || id == NDPI_PROTOCOL_MAIL_POPS ||
+           id == NDPI_PROTOCOL_MAIL_SMTPS || id == NDPI_PROTOCOL_DOH_DOT;
+}
+
+static bool label_is_tls(ndpi_protocol p)
+{
+    return tls_family(p.master_protocol) || tls_family(p.app_protocol);
+}
+
 /* Fixed nDPI string fields are read only up to their size: they come from the wire. */
 #define FIELD_FILLED(f) (strnlen((f), sizeof(f)) > 0)
+
+static bool tls_handshake_dissected(const struct ndpi_flow_struct *f)
+{
+    return f->protos.tls_quic.hello_processed || f->protos.tls_quic.ssl_version ||
+           FIELD_FILLED(f->protos.tls_quic.ja3_client);
+}
+
+/* True when the ALPN list is non-empty and holds only HTTP versions. */
+static bool alpn_only_http(const char *alpn)
+{
+    if (!alpn || !*alpn)
+        return false;
+    static const char *const http[] = {"http/0.9", "http/1.0", "http/1.1", "h2", "h2c", "h3"};
+    for (const char *p = alpn; *p;) {
+        size_t n = strcspn(p, ",");
+        bool found = false;
+        for (size_t i = 0; i < sizeof http / sizeof http[0]; i++)
+            if (strlen(http[i]) == n && strncmp(p, http[i], n) == 0)
+                found = true;
+        if (!found && !(n > 5 && strncmp(p, "spdy/", 5) == 0))
+            return false;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return true;
+}
+
+/* ---- per-flow state ----------------------------------------------------------------- */
+
+/* Called with charged set: every allocation here is on the witness's account. */
+static struct ndpi_witness_flow *flow_state_new(void)
+{
+    struct ndpi_witness_flow *s = counted_malloc(sizeof *s);
+    if (!s)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    s->flow = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT);
+    if (!s->flow) {
+        counted_free(s);
+        return NULL;
+    }
+    memset(s->flow, 0, SIZEOF_FLOW_STRUCT);
+    /* Mark nDPI's guesses by port and by address as done so it never makes them. */
+    s->flow->protocol_id_already_guessed = 1;
+    s->flow->host_already_guessed = 1;
+    return s;
+}
+
+static void flow_state_free(struct ndpi_witness_flow **state)
+{
+    if ((*state)->flow)
+        ndpi_free_flow((*state)->flow);
+    counted_free((*state)->text);
+    counted_free(*state);
+    *state = NULL;
+}
+
+#define DETAIL_FIELD_MAX(type, field) (sizeof(((struct type *)0)->field) - 1)
+
+/* One string nDPI read, cut to the longest detail field it can fill. */
+struct fact_source {
+    const char *text;
+    size_t max;
+};
+
+/* A string nDPI keeps in a fixed array (read no further than the array) or on its heap. */
+static struct fact_source source(const char *text, size_t field_size, size_t detail_max)
+{
+    return (struct fact_source){text, field_size < detail_max ? field_size : detail_max};
+}
+#define FROM_ARRAY(a, max) source((a), sizeof(a), (max))
+#define FROM_HEAP(p, max) source((p), SIZE_MAX, (max))
+
+/* The strings detail_fill will want, by the kind of label (as detail_fill chooses). */
+static void fact_sources(const struct ndpi_witness_flow *s, struct fact_source src[FACTS])
+{
+    const struct ndpi_flow_struct *f = s->flow;
+    memset(src, 0, FACTS * sizeof *src);
+    if (!s->dpi)
+        return;
+    if (label_is_tls(s->proto) && s->tls_dissected) {
+        src[FACT_HOST] = FROM_ARRAY(f->host_server_name, DETAIL_FIELD_MAX(tls_detail, sni));
+        src[FACT_JA3] =
+            FROM_ARRAY(f->protos.tls_quic.ja3_client, DETAIL_FIELD_MAX(tls_detail, ja3));
+        src[FACT_JA3S] =
+            FROM_ARRAY(f->protos.tls_quic.ja3_server, DETAIL_FIELD_MAX(tls_detail, ja3s));
+        src[FACT_ALPN] =
+            FROM_HEAP(f->protos.tls_quic.alpn, DETAIL_FIELD_MAX(tls_detail, alpn_offered));
+        src[FACT_SUBJECT] =
+            FROM_HEAP(f->protos.tls_quic.subjectDN, DETAIL_FIELD_MAX(tls_detail, subject));
+        src[FACT_ISSUER] =
+            FROM_HEAP(f->protos.tls_quic.issuerDN, DETAIL_FIELD_MAX(tls_detail, issuer));
+    } else if (is_ssh(s->proto)) {
+        const size_t banner = DETAIL_FIELD_MAX(ssh_detail, client_banner);
+        const size_t hassh = DETAIL_FIELD_MAX(ssh_detail, hassh);
+        src[FACT_SSH + SSH_FIRST_BANNER] = FROM_ARRAY(f->protos.ssh.client_signature, banner);
+        src[FACT_SSH + SSH_SECOND_BANNER] = FROM_ARRAY(f->protos.ssh.server_signature, banner);
+        src[FACT_SSH + SSH_HASSH_A] = FROM_ARRAY(f->protos.ssh.hassh_client, hassh);
+        src[FACT_SSH + SSH_HASSH_B] = FROM_ARRAY(f->protos.ssh.hassh_server, hassh);
+    } else if (label_has(s->proto, NDPI_PROTOCOL_HTTP)) {
+        src[FACT_HOST] = FROM_ARRAY(f->host_server_name, DETAIL_FIELD_MAX(http_detail, host));
+        src[FACT_USER_AGENT] =
+            FROM_HEAP(f->http.user_agent, DETAIL_FIELD_MAX(http_detail, user_agent));
+    }
+}
+
+/*
+ * nDPI is done with the flow (or the flow is being classified): keep what it
+ * concluded and free its state. Called with charged set.
+ */
+static void take_facts(struct ndpi_witness *w, struct ndpi_witness_flow *s)
+{
+    struct ndpi_flow_struct *f = s->flow;
+    if (!f)
+        return;
+    if (!label_known(s->proto)) {
+        u_int8_t guessed = 0;
+        s->proto = ndpi_detection_giveup(w->mod, f, 0, &guessed);
+    }
+    s->dpi = label_known(s->proto) && f->confidence == NDPI_CONFIDENCE_DPI;
+    s->l4_proto = f->l4_proto;
+    /* protos is a union: its TLS member means something only under a TLS label. */
+    if (label_is_tls(s->proto) && tls_handshake_dissected(f)) {
+        s->tls_dissected = true;
+        s->alpn_only_http = alpn_only_http(f->protos.tls_quic.alpn);
+        s->tls_version = f->protos.tls_quic.ssl_version;
+    }
+    s->http_status = f->http.response_status_code;
+
+    struct fact_source src[FACTS];
+    fact_sources(s, src);
+    size_t len[FACTS], total = 0;
+    for (int i = 0; i < FACTS; i++) {
+        len[i] = src[i].text ? strnlen(src[i].text, src[i].max) : 0;
+        total += len[i] ? len[i] + 1 : 0;
+    }
+    char *text = total ? counted_malloc(total) : NULL;
+    size_t at = 0;
+    for (int i = 0; i < FACTS; i++) {
+        s->fact_at[i] = FACT_NONE;
+        if (!len[i] || !text)
+            continue;
+        memcpy(text + at, src[i].text, len[i]);
+        text[at + len[i]] = '\0';
+        s->fact_at[i] = (uint16_t)at;
+        at += len[i] + 1;
+    }
+    s->text = text;
+    ndpi_free_flow(f);
+    s->flow = NULL;
+}
+
+/* A kept string, or NULL. */
+static const char *fact(const struct ndpi_witness_flow *s, enum fact i)
+{
+    return s->text && s->fact_at[i] != FACT_NONE ? s->text + s->fact_at[i] : NULL;
+}
+
+/* ---- feeding ------------------------------------------------------------------------ */
 
 /* Attribute every SSH field this packet filled to the side that sent it. */
 static void note_ssh_fields(struct ndpi_witness_flow *s, bool from_client)
@@ -423,19 +658,49 @@ static bool same_transport(struct ndpi_witness_flow *s, const struct packet_view
     return t == s->transport;
 }
 
+/*
+ * nDPI 4.2 learns from the SYN and the SYN-ACK it is fed that it saw the
+ * connection begin (l4.tcp.seen_syn, seen_syn_ack), and some dissectors
+ * insist on it: FTP_DATA is only ever named on a connection seen from its
+ * SYN. Later nDPI versions take this from the caller (seen_flow_beginning);
+ * 4.2 has no such input, so when the handshake went by before nDPI was
+ * attached, the two flags its connection tracking would have set are set
+ * here. The handshake's last ACK is not needed: any ACK nDPI is fed next
+ * (the first data segment of either side carries one) sets seen_ack.
+ */
+static void handshake_seen(struct ndpi_flow_struct *f)
+{
+    f->l4.tcp.seen_syn = 1;
+    f->l4.tcp.seen_syn_ack = 1;
+}
+
+bool ndpi_witness_attach(struct ndpi_witness *w, struct ndpi_witness_flow **state, bool handshake)
+{
+    if (!w || !state)
+        return false;
+    if (!*state) {
+        struct ndpi_witness *prev = enter(w);
+        *state = flow_state_new();
+        leave(prev);
+        if (!*state)
+            return false;
+        if (handshake)
+            handshake_seen((*state)->flow);
+    }
+    return true;
+}
+
 bool ndpi_witness_feed(struct ndpi_witness *w, struct ndpi_witness_flow **state,
                        const struct packet_view *pkt, bool from_client)
 {
     if (!w || !state || !pkt)
         return true;
-    if (!*state) {
-        *state = flow_state_new();
-        if (!*state)
-            return true; /* no memory: nDPI sits this flow out */
-    }
+    if (!*state && !ndpi_witness_attach(w, state, false))
+        return true; /* no memory: nDPI sits this flow out */
     struct ndpi_witness_flow *s = *state;
     if (s->done)
         return true;
+    struct ndpi_witness *prev = enter(w);
     /* nDPI takes the length as an unsigned short; a larger datagram cannot be given whole. */
     if (pkt->l3 && pkt->l3_len && pkt->l3_len <= UINT16_MAX && same_transport(s, pkt)) {
         s->proto = ndpi_detection_process_packet(w->mod, s->flow, pkt->l3,
@@ -449,6 +714,9 @@ bool ndpi_witness_feed(struct ndpi_witness *w, struct ndpi_witness_flow **state,
     }
     s->packets++;
     s->done = dissection_complete(w, s) || s->packets >= PS_NDPI_PACKET_BUDGET;
+    if (s->done)
+        take_facts(w, s); /* nDPI's state is freed as soon as it is done */
+    leave(prev);
     return s->done;
 }
 
@@ -463,6 +731,13 @@ static void follow_roles(struct ndpi_witness_flow *s, const struct classify_inpu
     if (s->client_port == in->server_port && addr_compare(&s->client, &in->server) == 0 &&
         !(s->client_port == in->client_port && addr_compare(&s->client, &in->client) == 0))
         s->ssh_from_client = (uint8_t)(~s->ssh_from_client & s->ssh_seen);
+}
+
+size_t ndpi_witness_bytes(const struct ndpi_witness *w)
+{
+    if (!w || w->heap_bytes <= w->module_bytes)
+        return 0;
+    return (size_t)(w->heap_bytes - w->module_bytes);
 }
 
 /* ---- the verdict -------------------------------------------------------------------- */
@@ -508,46 +783,6 @@ static uint16_t service_part(const struct ndpi_witness *w, ndpi_protocol p, uint
     return row_of(w, app, transport) ? app : master;
 }
 
-/* nDPI filled the TLS union member only for labels built on its TLS dissector. */
-static bool tls_family(uint16_t id)
-{
-    return id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_DTLS || id == NDPI_PROTOCOL_QUIC ||
-           id == NDPI_PROTOCOL_MAIL_IMAPS || id == NDPI_PROTOCOL_MAIL_POPS ||
-           id == NDPI_PROTOCOL_MAIL_SMTPS || id == NDPI_PROTOCOL_DOH_DOT;
-}
-
-static bool label_is_tls(ndpi_protocol p)
-{
-    return tls_family(p.master_protocol) || tls_family(p.app_protocol);
-}
-
-static bool tls_handshake_dissected(const struct ndpi_flow_struct *f)
-{
-    return f->protos.tls_quic.hello_processed || f->protos.tls_quic.ssl_version ||
-           FIELD_FILLED(f->protos.tls_quic.ja3_client);
-}
-
-/* True when the ALPN list is non-empty and holds only HTTP versions. */
-static bool alpn_only_http(const char *alpn)
-{
-    if (!alpn || !*alpn)
-        return false;
-    static const char *const http[] = {"http/0.9", "http/1.0", "http/1.1", "h2", "h2c", "h3"};
-    for (const char *p = alpn; *p;) {
-        size_t n = strcspn(p, ",");
-        bool found = false;
-        for (size_t i = 0; i < sizeof http / sizeof http[0]; i++)
-            if (strlen(http[i]) == n && strncmp(p, http[i], n) == 0)
-                found = true;
-        if (!found && !(n > 5 && strncmp(p, "spdy/", 5) == 0))
-            return false;
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return true;
-}
-
 /* Service and tunnel for a DPI label; false if there is nothing to say. */
 static bool label_service(const struct ndpi_witness *w, const struct ndpi_witness_flow *s,
                           uint8_t transport, char service[EV_SERVICE_MAX], char tunnel[8])
@@ -556,7 +791,7 @@ static bool label_service(const struct ndpi_witness *w, const struct ndpi_witnes
     uint16_t id = service_part(w, p, transport);
     if (id == NDPI_PROTOCOL_UNKNOWN)
         return false;
-    bool tls = label_is_tls(p) && tls_handshake_dissected(s->flow);
+    bool tls = label_is_tls(p) && s->tls_dissected;
     const struct map_row *row = row_of(w, id, transport);
     bool named_by_port = row && strcmp(row->tunnel, "tls") == 0;
     if (named_by_port && tls) {
@@ -579,7 +814,7 @@ static bool label_service(const struct ndpi_witness *w, const struct ndpi_witnes
     }
     if (id != p.master_protocol && is_tls_row(w, p.master_protocol, transport))
         evidence_set(tunnel, 8, "tls");
-    if (id == NDPI_PROTOCOL_TLS && tls && alpn_only_http(s->flow->protos.tls_quic.alpn)) {
+    if (id == NDPI_PROTOCOL_TLS && tls && s->alpn_only_http) {
         evidence_set(service, EV_SERVICE_MAX, "http");
         evidence_set(tunnel, 8, "tls");
     }
@@ -588,23 +823,16 @@ static bool label_service(const struct ndpi_witness *w, const struct ndpi_witnes
 
 /* ---- metadata into the flow detail --------------------------------------------------- */
 
-/* Copy into an empty detail field only: the protocol parsers read the heads first. */
-static bool fill_empty(char *dst, size_t size, const char *src, size_t srcmax)
+/* Copy a kept string into an empty detail field only: the protocol parsers read the heads
+   first. */
+static bool fill_empty(char *dst, size_t size, const char *src)
 {
-    if (!src || dst[0] || !size)
+    if (!src || !*src || dst[0] || !size)
         return false;
-    size_t n = strnlen(src, srcmax);
-    if (!n)
-        return false;
-    if (n >= size)
-        n = size - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
+    evidence_set(dst, size, src);
     return true;
 }
-#define FILL(dst, src) fill_empty((dst), sizeof(dst), (src), sizeof(src))
-/* nDPI terminates its heap strings; reading at most sizeof(dst) bytes of them is enough. */
-#define FILL_PTR(dst, src) fill_empty((dst), sizeof(dst), (src), sizeof(dst))
+#define FILL(dst, s, which) fill_empty((dst), sizeof(dst), fact((s), (which)))
 
 static void lowercase(char *s)
 {
@@ -631,19 +859,18 @@ static const char *tls_version_name(uint16_t v)
     }
 }
 
-static void tls_detail_fill(const struct ndpi_flow_struct *f, struct tls_detail *d)
+static void tls_detail_fill(const struct ndpi_witness_flow *s, struct tls_detail *d)
 {
-    bool any = FILL(d->sni, f->host_server_name);
-    any |= FILL(d->ja3, f->protos.tls_quic.ja3_client);
-    any |= FILL(d->ja3s, f->protos.tls_quic.ja3_server);
+    bool any = FILL(d->sni, s, FACT_HOST);
+    any |= FILL(d->ja3, s, FACT_JA3);
+    any |= FILL(d->ja3s, s, FACT_JA3S);
     /* ssl_version is the negotiated one once the ServerHello (and so JA3S) was read. */
-    if (FIELD_FILLED(f->protos.tls_quic.ja3_server))
-        any |= fill_empty(d->version, sizeof d->version,
-                          tls_version_name(f->protos.tls_quic.ssl_version), sizeof d->version);
+    if (fact(s, FACT_JA3S))
+        any |= fill_empty(d->version, sizeof d->version, tls_version_name(s->tls_version));
     /* nDPI 4.2 keeps the ClientHello's ALPN list here. */
-    any |= FILL_PTR(d->alpn_offered, f->protos.tls_quic.alpn);
-    bool cert = FILL_PTR(d->subject, f->protos.tls_quic.subjectDN);
-    cert |= FILL_PTR(d->issuer, f->protos.tls_quic.issuerDN);
+    any |= FILL(d->alpn_offered, s, FACT_ALPN);
+    bool cert = FILL(d->subject, s, FACT_SUBJECT);
+    cert |= FILL(d->issuer, s, FACT_ISSUER);
     if (cert)
         d->have_cert = true;
     if (any || cert)
@@ -652,13 +879,6 @@ static void tls_detail_fill(const struct ndpi_flow_struct *f, struct tls_detail 
 
 static void ssh_detail_fill(const struct ndpi_witness_flow *s, struct ssh_detail *d)
 {
-    const struct ndpi_flow_struct *f = s->flow;
-    const char *fields[SSH_FIELDS] = {f->protos.ssh.client_signature,
-                                      f->protos.ssh.server_signature, f->protos.ssh.hassh_client,
-                                      f->protos.ssh.hassh_server};
-    const size_t sizes[SSH_FIELDS] = {
-        sizeof f->protos.ssh.client_signature, sizeof f->protos.ssh.server_signature,
-        sizeof f->protos.ssh.hassh_client, sizeof f->protos.ssh.hassh_server};
     bool any = false;
     for (int i = 0; i < SSH_FIELDS; i++) {
         if (!(s->ssh_seen & (1u << i)))
@@ -668,7 +888,7 @@ static void ssh_detail_fill(const struct ndpi_witness_flow *s, struct ssh_detail
         char *dst = banner ? (client ? d->client_banner : d->server_banner)
                            : (client ? d->hassh : d->hassh_server);
         size_t size = banner ? sizeof d->client_banner : sizeof d->hassh;
-        if (fill_empty(dst, size, fields[i], sizes[i])) {
+        if (fill_empty(dst, size, fact(s, (enum fact)(FACT_SSH + i)))) {
             any = true;
             if (!banner)
                 lowercase(dst); /* nDPI writes HASSH in upper case; the usual form is lower */
@@ -678,31 +898,27 @@ static void ssh_detail_fill(const struct ndpi_witness_flow *s, struct ssh_detail
         d->seen = true;
 }
 
-static void http_detail_fill(const struct ndpi_flow_struct *f, struct http_detail *d)
+static void http_detail_fill(const struct ndpi_witness_flow *s, struct http_detail *d)
 {
-    bool any = FILL(d->host, f->host_server_name);
-    any |= FILL_PTR(d->user_agent, f->http.user_agent);
-    if (!d->status && f->http.response_status_code) {
-        d->status = f->http.response_status_code;
+    bool any = FILL(d->host, s, FACT_HOST);
+    any |= FILL(d->user_agent, s, FACT_USER_AGENT);
+    if (!d->status && s->http_status) {
+        d->status = s->http_status;
         any = true;
     }
     if (any)
         d->seen = true;
 }
 
-static bool label_has(ndpi_protocol p, uint16_t id)
-{
-    return p.master_protocol == id || p.app_protocol == id;
-}
-
+/* The same choice as fact_sources made when the strings were kept. */
 static void detail_fill(const struct ndpi_witness_flow *s, struct flow_detail *detail)
 {
-    if (label_is_tls(s->proto) && tls_handshake_dissected(s->flow))
-        tls_detail_fill(s->flow, &detail->tls);
+    if (label_is_tls(s->proto) && s->tls_dissected)
+        tls_detail_fill(s, &detail->tls);
     else if (is_ssh(s->proto))
         ssh_detail_fill(s, &detail->ssh);
     else if (label_has(s->proto, NDPI_PROTOCOL_HTTP))
-        http_detail_fill(s->flow, &detail->http);
+        http_detail_fill(s, &detail->http);
 }
 
 void ndpi_witness_finish(struct ndpi_witness *w, struct ndpi_witness_flow **state,
@@ -712,17 +928,13 @@ void ndpi_witness_finish(struct ndpi_witness *w, struct ndpi_witness_flow **stat
     if (!state || !*state)
         return;
     struct ndpi_witness_flow *s = *state;
-    if (!w) {
-        flow_state_free(state);
-        return;
+    struct ndpi_witness *prev = enter(w);
+    if (w) {
+        take_facts(w, s);
+        follow_roles(s, in);
     }
-    if (!label_known(s->proto)) {
-        u_int8_t guessed = 0;
-        s->proto = ndpi_detection_giveup(w->mod, s->flow, 0, &guessed);
-    }
-    follow_roles(s, in);
-    if (label_known(s->proto) && s->flow->confidence == NDPI_CONFIDENCE_DPI) {
-        uint8_t transport = in ? in->transport : (uint8_t)s->flow->l4_proto;
+    if (w && s->dpi) {
+        uint8_t transport = in ? in->transport : s->l4_proto;
         struct evidence ev;
         memset(&ev, 0, sizeof ev);
         if (emit && label_service(w, s, transport, ev.service, ev.tunnel)) {
@@ -737,9 +949,5 @@ void ndpi_witness_finish(struct ndpi_witness *w, struct ndpi_witness_flow **stat
             detail_fill(s, detail);
     }
     flow_state_free(state);
-}
-
-size_t ndpi_witness_flow_bytes(void)
-{
-    return sizeof(struct ndpi_witness_flow) + SIZEOF_FLOW_STRUCT + NDPI_FLOW_INNER_BYTES;
+    leave(prev);
 }

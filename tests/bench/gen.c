@@ -7,11 +7,18 @@
  *   gen flows FILE [FLOWS]           that many DNS exchanges from distinct clients within a
  *                                    few seconds, so all of them are in the flow table at
  *                                    once (default 1000000): memory per concurrent flow
+ *   gen syns FILE [SYNS]             a SYN flood: that many SYNs from distinct clients to
+ *                                    one web server, a microsecond apart (default 2000000)
+ *   gen spoofed FILE [FLOWS]         traffic from spoofed sources: that many one-packet
+ *                                    flows from random addresses, each carrying payload
+ *                                    (UDP datagrams and TCP segments of a few sizes, no
+ *                                    handshake), ten microseconds apart (default 1000000)
  *
- * Every conversation is a real-looking TCP or UDP exchange: handshake, what
- * each side of the protocol says first (the same bytes the servers in
- * pcaps/ send), some data, and the close. Addresses, ports and times come
- * from a fixed-seed generator, so two runs write identical files.
+ * Every conversation of mixed and bulk is a real-looking TCP or UDP exchange:
+ * handshake, what each side of the protocol says first (the same bytes the
+ * servers in pcaps/ send), some data, and the close. syns and spoofed are
+ * what an attacker sends instead: nobody answers. Addresses, ports and times
+ * come from a fixed-seed generator, so two runs write identical files.
  */
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -233,11 +240,61 @@ static void bulk_transfer(struct writer *w, struct rng *r, const struct service 
     tcp_close(w, &k);
 }
 
+/* SYN i comes from a distinct client: address 10.0.0.0 + i (distinct up to 2^24 SYNs). */
+static void syn_flood(struct writer *w, struct rng *r, unsigned long n)
+{
+    for (unsigned long i = 0; i < n; i++) {
+        uint32_t c = 0x0a000000u | (uint32_t)(i & 0xffffffu);
+        uint16_t cport = (uint16_t)(1024 + i % 60000);
+        emit(w, c, 0xac100001u, cport, 80, 0, SYN, next(r), 0, NULL, 0);
+        w->ts_us += 1;
+    }
+}
+
+/*
+ * One packet from each of n random source addresses (anywhere in the IPv4
+ * space; a repeat is simply another packet of that flow), carrying payload
+ * of 16 to 1400 bytes: random bytes, a DNS query or an HTTP request, to a
+ * handful of ports, as UDP or as TCP segments with ACK set and no
+ * handshake. Nothing answers.
+ */
+static void spoofed_flows(struct writer *w, struct rng *r, unsigned long n)
+{
+    static const uint16_t ports[] = {53, 80, 123, 443, 5060, 8080, 11211, 31337};
+    static const char http_get[] = "GET / HTTP/1.1\r\nHost: victim.test\r\n\r\n";
+    uint8_t data[1400];
+    for (unsigned long i = 0; i < n; i++) {
+        uint32_t src = next(r) << 16 ^ next(r);
+        uint16_t sport = (uint16_t)(1024 + next(r) % 64000);
+        uint16_t dport = ports[next(r) % (sizeof ports / sizeof ports[0])];
+        int udp = next(r) & 1;
+        size_t len = 16 + next(r) % 1385;
+        for (size_t k = 0; k < len; k++)
+            data[k] = (uint8_t)next(r);
+        const uint8_t *payload = data;
+        switch (next(r) % 4) {
+        case 0:
+            payload = dns_query;
+            len = sizeof dns_query - 1;
+            break;
+        case 1:
+            payload = (const uint8_t *)http_get;
+            len = sizeof http_get - 1;
+            break;
+        default:
+            break;
+        }
+        emit(w, src, 0xac100001u, sport, dport, udp, PSH | ACK, next(r), next(r), payload, len);
+        w->ts_us += 10;
+    }
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 3 || (strcmp(argv[1], "mixed") && strcmp(argv[1], "bulk") &&
-                     strcmp(argv[1], "flows"))) {
-        fprintf(stderr, "usage: gen mixed|bulk|flows FILE [COUNT]\n");
+    if (argc < 3 ||
+        (strcmp(argv[1], "mixed") && strcmp(argv[1], "bulk") && strcmp(argv[1], "flows") &&
+         strcmp(argv[1], "syns") && strcmp(argv[1], "spoofed"))) {
+        fprintf(stderr, "usage: gen mixed|bulk|flows|syns|spoofed FILE [COUNT]\n");
         return 2;
     }
     pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
@@ -263,6 +320,10 @@ int main(int argc, char **argv)
             emit(&w, srv, c, 53, cport, 1, 0, 0, 0, dns_answer, sizeof dns_answer - 1);
             w.ts_us += 5; /* a million exchanges in five seconds: none idles out */
         }
+    } else if (strcmp(argv[1], "syns") == 0) {
+        syn_flood(&w, &r, argc > 3 ? strtoul(argv[3], NULL, 10) : 2000000);
+    } else if (strcmp(argv[1], "spoofed") == 0) {
+        spoofed_flows(&w, &r, argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000);
     } else {
         unsigned long mb = argc > 3 ? strtoul(argv[3], NULL, 10) : 220;
         /* Four transfers: HTTP downloads on 80 and 8080, and two plain SSH-port streams. */

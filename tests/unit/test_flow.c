@@ -686,6 +686,180 @@ static void test_flood(void)
     flow_table_destroy(t);
 }
 
+/* --- memory cap ------------------------------------------------------------------------ */
+
+/* An owner that holds OWNER_BYTES for every flow it was given, and lets go when it leaves. */
+#define OWNER_BYTES 2000u
+
+struct owner {
+    uint64_t why[4];
+    size_t held;      /* bytes the owner holds now */
+    int unclassified; /* flows that left without the owner seeing them (must stay 0) */
+};
+
+static size_t owner_held(void *ctx)
+{
+    return ((struct owner *)ctx)->held;
+}
+
+static void owner_end(struct flow *f, enum flow_end_reason why, void *ctx)
+{
+    struct owner *o = ctx;
+    o->why[why]++;
+    if (f->witness_state) {
+        o->held -= OWNER_BYTES;
+        f->witness_state = NULL;
+    } else if (!f->classified) {
+        o->unclassified++;
+    }
+}
+
+static struct packet_view datagram(uint32_t i, const char *payload, uint64_t ts)
+{
+    struct packet_view p = udp("192.0.2.1", 1, "198.51.100.1", 5353, payload, ts);
+    uint8_t a[4] = {10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
+    addr_set_v4(&p.src, a);
+    p.sport = (uint16_t)(1024 + i % 60000);
+    return p;
+}
+
+/*
+ * Heads count against max_memory: 6000 one-datagram flows of 1000 bytes
+ * (a 1024-byte head each) through a 4 MiB cap, in a table that could hold
+ * 8192 flows and whose first slab of PS_FLOW_SLAB_FLOWS flows costs about
+ * 0.9 MB. The table never holds more
+ * than the cap after a packet, the least recently active flows are evicted
+ * (through on_expire, never lost) and counted, the count agrees with the
+ * heap, and nothing is left counted once the table is flushed.
+ */
+static void test_memory_cap_heads(void)
+{
+    enum { FLOWS = 6000, CAP = 4 << 20 };
+    static char payload[1001];
+    memset(payload, 'x', 1000);
+    struct owner o;
+    memset(&o, 0, sizeof o);
+    struct flow_config c = config(8192);
+    c.max_memory = CAP;
+    size_t base = heap_in_use();
+    struct flow_table *t = flow_table_create(&c, owner_end, &o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    const struct flow_stats *st = flow_table_stats(t);
+    bool over = false, lost = false;
+    size_t most = 0;
+    for (uint32_t i = 0; i < FLOWS; i++) {
+        struct packet_view p = datagram(i, payload, T0 + i);
+        int side;
+        if (!flow_table_packet(t, &p, &side))
+            lost = true;
+        if (st->memory > CAP)
+            over = true;
+        if (st->memory > most)
+            most = st->memory;
+    }
+    CU_ASSERT_FALSE(over);
+    CU_ASSERT_FALSE(lost);
+    CU_ASSERT_TRUE(most > CAP - 2048); /* the cap was reached: it is what limited the table */
+    CU_ASSERT_TRUE(st->memory_peak > CAP);
+    CU_ASSERT_TRUE(st->memory_peak <= CAP + 1024 + PS_ALLOC_OVERHEAD); /* one head over, at most */
+    CU_ASSERT_EQUAL(st->created, FLOWS);
+    CU_ASSERT_TRUE(st->evicted > 0);
+    CU_ASSERT_EQUAL(st->evicted_for_memory, st->evicted);
+    CU_ASSERT_EQUAL(o.why[FLOW_END_EVICTED], st->evicted);
+    CU_ASSERT_EQUAL(st->active + st->evicted, FLOWS);
+    /* Memory was the limit: about 3000 heads fit beside the pool, never grown past a slab. */
+    CU_ASSERT_TRUE(st->active > 2500);
+    CU_ASSERT_TRUE(st->active < PS_FLOW_SLAB_FLOWS);
+    CU_ASSERT_EQUAL(st->peak_active, st->active + 1);
+    CU_ASSERT_EQUAL(st->head_bytes, st->active * (1024 + PS_ALLOC_OVERHEAD));
+
+    /* The count is the heap's: within the allocator's rounding of the table's own blocks. */
+    size_t heap = heap_in_use() - base;
+    CU_ASSERT_TRUE(heap <= st->memory + 4096);
+    CU_ASSERT_TRUE(heap + st->active * PS_ALLOC_OVERHEAD + 4096 >= st->memory);
+
+    flow_table_flush(t);
+    CU_ASSERT_EQUAL(o.why[FLOW_END_FLUSH], FLOWS - st->evicted);
+    CU_ASSERT_EQUAL(st->head_bytes, 0);
+    CU_ASSERT_EQUAL(o.unclassified, FLOWS);
+    flow_table_destroy(t);
+}
+
+/*
+ * What the owner holds per flow (nDPI's state, in the engine) counts too:
+ * payload-less flows, each with OWNER_BYTES held by the owner, fill a cap
+ * that the flows alone would not; evictions bring the owner's bytes down.
+ */
+static void test_memory_cap_owner(void)
+{
+    enum { FLOWS = 2000 };
+    struct owner o;
+    memset(&o, 0, sizeof o);
+    struct flow_config c = config(4096);
+    c.owner_bytes = owner_held;
+    struct flow_table *t = flow_table_create(&c, owner_end, &o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    const struct flow_stats *st = flow_table_stats(t);
+    int side;
+    struct packet_view p = datagram(0, NULL, T0);
+    flow_table_packet(t, &p, &side);
+    uint64_t fixed = st->memory; /* the table, its buckets and one slab */
+    flow_table_flush(t);
+    flow_table_destroy(t);
+
+    c.max_memory = fixed + 500 * OWNER_BYTES;
+    memset(&o, 0, sizeof o);
+    t = flow_table_create(&c, owner_end, &o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    st = flow_table_stats(t);
+    bool over = false;
+    for (uint32_t i = 0; i < FLOWS; i++) {
+        p = datagram(i, NULL, T0 + i);
+        struct flow *f = flow_table_packet(t, &p, &side);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        if (st->memory > c.max_memory)
+            over = true;
+        /* The owner attaches its state after the table is done with the packet. */
+        f->witness_state = &o;
+        o.held += OWNER_BYTES;
+    }
+    CU_ASSERT_FALSE(over);
+    CU_ASSERT_EQUAL(st->head_bytes, 0);
+    CU_ASSERT_TRUE(st->evicted_for_memory > 0);
+    CU_ASSERT_EQUAL(o.why[FLOW_END_EVICTED], st->evicted_for_memory);
+    CU_ASSERT_TRUE(st->active <= 501);
+    CU_ASSERT_TRUE(st->active >= 499);
+    CU_ASSERT_EQUAL(o.held, st->active * OWNER_BYTES);
+    flow_table_flush(t);
+    CU_ASSERT_EQUAL(o.held, 0);
+    CU_ASSERT_EQUAL(o.unclassified, 0);
+    flow_table_destroy(t);
+}
+
+/* A cap below what the table needs for itself: every packet's flow survives its own
+   packet, every other flow is evicted (classified, counted), nothing breaks. */
+static void test_memory_cap_tiny(void)
+{
+    struct owner o;
+    memset(&o, 0, sizeof o);
+    struct flow_config c = config(64);
+    c.max_memory = 1;
+    struct flow_table *t = flow_table_create(&c, owner_end, &o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    const struct flow_stats *st = flow_table_stats(t);
+    for (uint32_t i = 0; i < 10; i++) {
+        struct packet_view p = datagram(i, "ping", T0 + i);
+        int side;
+        CU_ASSERT_PTR_NOT_NULL(flow_table_packet(t, &p, &side));
+        CU_ASSERT_EQUAL(st->active, 1);
+    }
+    CU_ASSERT_EQUAL(st->evicted_for_memory, 9);
+    CU_ASSERT_EQUAL(o.why[FLOW_END_EVICTED], 9);
+    flow_table_flush(t);
+    CU_ASSERT_EQUAL(o.why[FLOW_END_FLUSH], 1);
+    flow_table_destroy(t);
+}
+
 static void test_bytes_per_flow(void)
 {
     CU_ASSERT(flow_table_bytes_per_flow() >= sizeof(struct flow) + sizeof(struct flow *));
@@ -703,5 +877,8 @@ void suite_flow(void)
                {"lazy expiry bound", test_lazy_expiry_bound}, {"eviction", test_eviction},
                {"flush", test_flush}, {"stats and classified", test_stats_and_classified},
                {"gap found by the owner", test_gap_found_by_owner},
-               {"bytes per flow", test_bytes_per_flow}, {"flood", test_flood});
+               {"bytes per flow", test_bytes_per_flow}, {"flood", test_flood},
+               {"memory cap: heads", test_memory_cap_heads},
+               {"memory cap: owner's bytes", test_memory_cap_owner},
+               {"memory cap below the table's own", test_memory_cap_tiny});
 }

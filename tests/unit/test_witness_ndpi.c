@@ -37,10 +37,11 @@ struct run {
     struct evidence ev[MAX_EV];
     int n_ev;
     struct flow_detail detail;
-    unsigned fed; /* packets fed before the witness said done */
-    bool done;    /* the witness said done before the capture ended */
-    bool freed;   /* the state was NULL after finish */
-    bool read_ok; /* the capture was read */
+    unsigned fed;         /* packets fed before the witness said done */
+    bool done;            /* the witness said done before the capture ended */
+    bool freed;           /* the state was NULL after finish */
+    bool read_ok;         /* the capture was read */
+    long long bytes_left; /* ndpi_witness_bytes after finish, less what it was before */
 };
 
 static void collect(const struct evidence *ev, void *ctx)
@@ -111,6 +112,7 @@ static void run_capture_with(struct ndpi_witness *w, const char *path, struct fl
     memset(r, 0, sizeof *r);
     if (pre)
         r->detail = *pre;
+    size_t bytes_before = ndpi_witness_bytes(w);
     char errbuf[PCAP_ERRBUF_SIZE];
     pcap_t *p = pcap_open_offline(path, errbuf);
     if (!p)
@@ -148,6 +150,7 @@ static void run_capture_with(struct ndpi_witness *w, const char *path, struct fl
     }
     ndpi_witness_finish(w, &state, &in, &r->detail, collect, r);
     r->freed = state == NULL;
+    r->bytes_left = (long long)ndpi_witness_bytes(w) - (long long)bytes_before;
 }
 
 static struct ndpi_witness *witness;
@@ -176,6 +179,7 @@ static void run_capture(const char *name, struct run *r)
     run_capture_with(witness, path, NULL, r);
     CU_ASSERT_TRUE_FATAL(r->read_ok);
     CU_ASSERT_TRUE(r->freed);
+    CU_ASSERT_EQUAL(r->bytes_left, 0); /* every byte nDPI took for the flow came back */
 }
 
 /* Exactly one piece of nDPI evidence with this service, tunnel and rule. */
@@ -445,7 +449,124 @@ static void test_state_freed(void)
     ndpi_witness_finish(witness, &state, NULL, NULL, NULL, NULL);
     CU_ASSERT_PTR_NULL(state);
     pcap_close(p);
-    CU_ASSERT_TRUE(ndpi_witness_flow_bytes() >= 688);
+}
+
+/*
+ * nDPI's state is freed the moment nDPI is done, not when the flow is
+ * classified: on OpenSSH's exchange the witness holds nDPI's flow struct
+ * (688 bytes) and its TCP buffers while reading, then only what it
+ * concluded (the label, two banners and two HASSH) until finish, which
+ * gives the same evidence and detail as before and returns every byte.
+ */
+static void test_state_freed_when_done(void)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(DATA "ssh-22.pcap", errbuf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    size_t before = ndpi_witness_bytes(witness), reading = 0, kept = 0;
+    struct ndpi_witness_flow *state = NULL;
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    struct pcap_pkthdr *h;
+    const u_char *frame;
+    bool done = false;
+    while (!done && pcap_next_ex(p, &h, &frame) == 1) {
+        struct packet_view v;
+        if (!view_of(frame + 14, h->caplen - 14, 0, &v))
+            continue;
+        if (!in.transport) {
+            in.transport = v.transport;
+            in.client = v.src, in.client_port = v.sport;
+            in.server = v.dst, in.server_port = v.dport;
+        }
+        bool from_client = addr_compare(&v.src, &in.client) == 0 && v.sport == in.client_port;
+        done = ndpi_witness_feed(witness, &state, &v, from_client);
+        size_t now = ndpi_witness_bytes(witness) - before;
+        if (!done && now > reading)
+            reading = now;
+        if (done)
+            kept = now;
+    }
+    pcap_close(p);
+    CU_ASSERT_TRUE_FATAL(done);
+    CU_ASSERT_PTR_NOT_NULL(state);
+    CU_ASSERT_TRUE(reading >= 688 + 2048); /* the flow struct and nDPI's TCP buffer */
+    CU_ASSERT_TRUE(kept > 0);
+    CU_ASSERT_TRUE(kept < 512); /* the conclusions: nDPI's state is gone */
+    struct run r;
+    memset(&r, 0, sizeof r);
+    ndpi_witness_finish(witness, &state, &in, &r.detail, collect, &r);
+    CU_ASSERT_PTR_NULL(state);
+    CU_ASSERT_EQUAL(ndpi_witness_bytes(witness), before);
+    assert_one(&r, "ssh", "", "ndpi:SSH");
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh, HASSH_OPENSSH_CLIENT);
+    CU_ASSERT_STRING_EQUAL(r.detail.ssh.hassh_server, HASSH_OPENSSH_SERVER);
+    CU_ASSERT_TRUE(strncmp(r.detail.ssh.server_banner, "SSH-2.0-OpenSSH", 15) == 0);
+}
+
+/*
+ * The engine attaches nDPI from a flow's first payload, after the handshake
+ * went by. nDPI 4.2 names FTP_DATA only on a connection it saw begin, so the
+ * witness must be told the handshake was seen. pcaps/standard.pcap holds
+ * vsftpd's active-mode data connections (from port 20, with handshakes): fed
+ * from their first payload with the handshake announced they are FTP_DATA,
+ * as when every packet is fed; without the announcement nDPI says nothing.
+ */
+enum ftp_feed { FEED_ALL, FEED_PAYLOAD_AFTER_HANDSHAKE, FEED_PAYLOAD_ONLY };
+
+static int ftp_data_evidence(enum ftp_feed how)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline("pcaps/standard.pcap", errbuf);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    struct bpf_program prog;
+    CU_ASSERT_EQUAL_FATAL(pcap_compile(p, &prog, "tcp port 20", 1, PCAP_NETMASK_UNKNOWN), 0);
+    CU_ASSERT_EQUAL_FATAL(pcap_setfilter(p, &prog), 0);
+    pcap_freecode(&prog);
+    struct ndpi_witness_flow *state = NULL;
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    struct pcap_pkthdr *h;
+    const u_char *frame;
+    bool done = false;
+    while (!done && pcap_next_ex(p, &h, &frame) == 1) {
+        struct packet_view v;
+        if (!view_of(frame + 14, h->caplen - 14, 0, &v))
+            continue;
+        if (!in.transport) { /* the first data connection's SYN: its sender is the client */
+            in.transport = v.transport;
+            in.client = v.src, in.client_port = v.sport;
+            in.server = v.dst, in.server_port = v.dport;
+        }
+        bool from_client = addr_compare(&v.src, &in.client) == 0 && v.sport == in.client_port;
+        bool from_server = addr_compare(&v.src, &in.server) == 0 && v.sport == in.server_port;
+        if (!from_client && !from_server)
+            continue; /* another data connection */
+        uint32_t l4 = (uint32_t)(v.l3[0] & 15) * 4;
+        bool payload = v.l3_len > l4 + (uint32_t)(v.l3[l4 + 12] >> 4) * 4;
+        if (how != FEED_ALL && !payload)
+            continue;
+        if (!state && how != FEED_ALL)
+            CU_ASSERT_TRUE_FATAL(
+                ndpi_witness_attach(witness, &state, how == FEED_PAYLOAD_AFTER_HANDSHAKE));
+        done = ndpi_witness_feed(witness, &state, &v, from_client);
+    }
+    pcap_close(p);
+    struct run r;
+    memset(&r, 0, sizeof r);
+    ndpi_witness_finish(witness, &state, &in, NULL, collect, &r);
+    if (r.n_ev == 1) {
+        CU_ASSERT_STRING_EQUAL(r.ev[0].service, "ftp-data");
+        CU_ASSERT_STRING_EQUAL(r.ev[0].rule, "ndpi:FTP_DATA");
+    }
+    return r.n_ev;
+}
+
+static void test_handshake_seen(void)
+{
+    CU_ASSERT_EQUAL(ftp_data_evidence(FEED_ALL), 1);
+    CU_ASSERT_EQUAL(ftp_data_evidence(FEED_PAYLOAD_AFTER_HANDSHAKE), 1);
+    CU_ASSERT_EQUAL(ftp_data_evidence(FEED_PAYLOAD_ONLY), 0);
 }
 
 /* Read packet n (from 1) of a capture into buf; fills v. */
@@ -646,18 +767,19 @@ static void test_two_threads(void)
 
 void suite_witness_ndpi(void)
 {
-    UNIT_SUITE("witness_ndpi", suite_init, suite_cleanup, {"ssh on 22", test_ssh_on_22},
-               {"ssh banners by side", test_ssh_sides},
-               {"ssh address order", test_ssh_address_order},
-               {"ssh roles swapped", test_ssh_roles_swapped}, {"http on 22", test_http_on_22},
-               {"http website on 22", test_http_website_on_22},
-               {"port guess is no evidence", test_port_guess_is_no_evidence},
-               {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni}, {"tls 1.3", test_tls13},
-               {"detail only fills empty", test_detail_only_fills_empty},
-               {"tls named by port", test_tls_named_by_port}, {"plain imap", test_plain_imap},
-               {"ftp on 2121", test_ftp_on_2121}, {"redis on 443", test_redis_on_443},
-               {"snmp heuristic", test_snmp_heuristic}, {"dns on 5300", test_dns_on_5300},
-               {"state freed", test_state_freed}, {"mixed transport", test_mixed_transport},
-               {"map errors", test_map_errors}, {"map rows", test_map_rows},
-               {"shipped map", test_shipped_map}, {"two threads", test_two_threads});
+    UNIT_SUITE(
+        "witness_ndpi", suite_init, suite_cleanup, {"ssh on 22", test_ssh_on_22},
+        {"ssh banners by side", test_ssh_sides}, {"ssh address order", test_ssh_address_order},
+        {"ssh roles swapped", test_ssh_roles_swapped}, {"http on 22", test_http_on_22},
+        {"http website on 22", test_http_website_on_22},
+        {"port guess is no evidence", test_port_guess_is_no_evidence},
+        {"dns udp 53", test_dns_udp_53}, {"tls sni", test_tls_sni}, {"tls 1.3", test_tls13},
+        {"detail only fills empty", test_detail_only_fills_empty},
+        {"tls named by port", test_tls_named_by_port}, {"plain imap", test_plain_imap},
+        {"ftp on 2121", test_ftp_on_2121}, {"redis on 443", test_redis_on_443},
+        {"snmp heuristic", test_snmp_heuristic}, {"dns on 5300", test_dns_on_5300},
+        {"state freed", test_state_freed}, {"state freed when done", test_state_freed_when_done},
+        {"handshake seen", test_handshake_seen}, {"mixed transport", test_mixed_transport},
+        {"map errors", test_map_errors}, {"map rows", test_map_rows},
+        {"shipped map", test_shipped_map}, {"two threads", test_two_threads});
 }
