@@ -32,7 +32,7 @@ match postgresql m%^R\x00\x00\x00[\s\S]\x00\x00\x00\x0a(SCRAM-SHA-256(?:-PLUS)?)
 match postgresql m|^R\x00\x00\x00\x0c\x00\x00\x00\x05[\s\S]{4}| p/PostgreSQL DB/ i/auth MD5/ cpe:/a:postgresql:postgresql/
 match postgresql m|^R\x00\x00\x00\x08\x00\x00\x00\x03| p/PostgreSQL DB/ i/auth cleartext/ cpe:/a:postgresql:postgresql/
 match postgresql m%^R\x00\x00\x00\x08\x00\x00\x00\x00(?:S\x00\x00[\s\S]{2}[^\0]*\0[^\0]*\0)*?S\x00\x00[\s\S]{2}server_version\0(\d+(?:\.\d+)?) \((Debian|Ubuntu) ([^)\0]*)\)\0% p/PostgreSQL DB/ v/$1/ i/$2 $3/ o/Linux/ cpe:/a:postgresql:postgresql:$1/
-match postgresql m|^R\x00\x00\x00\x08\x00\x00\x00\x00(?:S\x00\x00[\s\S]{2}[^\0]*\0[^\0]*\0)*?S\x00\x00[\s\S]{2}server_version\0(\d+(?:\.\d+)?)| p/PostgreSQL DB/ v/$1/ cpe:/a:postgresql:postgresql:$1/
+match postgresql m|^R\x00\x00\x00\x08\x00\x00\x00\x00(?:S\x00\x00[\s\S]{2}[^\0]*\0[^\0]*\0)*?S\x00\x00[\s\S]{2}server_version\0(\d+(?:\.\d+)?)(?=[ \0])| p/PostgreSQL DB/ v/$1/ cpe:/a:postgresql:postgresql:$1/
 # ErrorResponse: S severity, V severity, C SQLSTATE, M message; F/L/R name the source file.
 match postgresql m%^E\x00\x00[\s\S]{2}S(?:FATAL|ERROR|PANIC)\0(?:V(?:FATAL|ERROR|PANIC)\0)?C([0-9A-Z]{5})\0M[^\0]*\0(?:[DHP][^\0]*\0)*F[\w.]+\.c\0% p/PostgreSQL DB/ i/error $1/ cpe:/a:postgresql:postgresql/
 # StartupMessage (protocol 3.0) with its parameters; SSLRequest and GSSENCRequest codes.
@@ -46,9 +46,9 @@ match postgresql m%^N(?:$|R\x00\x00\x00|E\x00\x00)% p/PostgreSQL DB/ i/TLS refus
 # --- Redis: every client command is a RESP array ("*<n>\r\n$<len>\r\n...") ------------------
 Probe TCP RESPCommand q|*|
 match redis m%^\$\d+\r\n# Server\r\nredis_version:([\d.]+)\r\n(?:[^\r\n]*\r\n)*?os:(Linux|Darwin|FreeBSD|Windows)[^\r\n]*\r\n% p/Redis key-value store/ v/$1/ o/$2/ cpe:/a:redis:redis:$1/
-match redis m|^\$\d+\r\n# Server\r\nredis_version:([\d.]+)\r\n| p/Redis key-value store/ v/$1/ cpe:/a:redis:redis:$1/
-match redis m|^%\d+\r\n\$6\r\nserver\r\n\$5\r\nredis\r\n\$7\r\nversion\r\n\$\d+\r\n([\d.]+)\r\n| p/Redis key-value store/ v/$1/ i/RESP3/ cpe:/a:redis:redis:$1/
-match redis m|^\*\d+\r\n\$6\r\nserver\r\n\$5\r\nredis\r\n\$7\r\nversion\r\n\$\d+\r\n([\d.]+)\r\n| p/Redis key-value store/ v/$1/ i/RESP2/ cpe:/a:redis:redis:$1/
+match redis m|^\$\d+\r\n# Server\r\nredis_version:([\d.]+)\r| p/Redis key-value store/ v/$1/ cpe:/a:redis:redis:$1/
+match redis m|^%\d+\r\n\$6\r\nserver\r\n\$5\r\nredis\r\n\$7\r\nversion\r\n\$\d+\r\n([\d.]+)\r| p/Redis key-value store/ v/$1/ i/RESP3/ cpe:/a:redis:redis:$1/
+match redis m|^\*\d+\r\n\$6\r\nserver\r\n\$5\r\nredis\r\n\$7\r\nversion\r\n\$\d+\r\n([\d.]+)\r| p/Redis key-value store/ v/$1/ i/RESP2/ cpe:/a:redis:redis:$1/
 match redis m|^-NOAUTH Authentication required\.?\r\n| p/Redis key-value store/ i/authentication required/ cpe:/a:redis:redis/
 match redis m|^-WRONGPASS invalid username-password pair| p/Redis key-value store/ i/wrong password/ cpe:/a:redis:redis/
 match redis m|^-DENIED Redis is running in protected mode| p/Redis key-value store/ i/protected mode/ cpe:/a:redis:redis/
@@ -57,10 +57,10 @@ clientmatch redis m%^\*[1-9]\d*\r\n\$\d+\r\n(PING|INFO|AUTH|HELLO|SELECT|CLIENT|
 
 # --- Memcached text protocol ------------------------------------------------------------------
 Probe TCP MemcachedVersion q|version\r\n|
-match memcached m|^VERSION (\d[\w.-]*)\r\n| p/Memcached/ v/$1/ cpe:/a:memcached:memcached:$1/
+match memcached m|^VERSION (\d[\w.-]*)\r| p/Memcached/ v/$1/ cpe:/a:memcached:memcached:$1/
 
 Probe TCP TextStats q|stats\r\n|
-match memcached m|^STAT pid \d+\r\n(?:STAT [^\r\n]+\r\n)*?STAT version ([\d.]+)\r\n(?:STAT libevent ([\w.-]+)\r\n)?| p/Memcached/ v/$1/ i/libevent $2/ cpe:/a:memcached:memcached:$1/
+match memcached m|^STAT pid \d+\r\n(?:STAT [^\r\n]+\r\n)*?STAT version ([\d.]+)\r(?:\nSTAT libevent ([\w.-]+)\r)?| p/Memcached/ v/$1/ i/libevent $2/ cpe:/a:memcached:memcached:$1/
 
 Probe TCP NULL q||
 clientmatch memcached m%^(?:set|add|replace|append|prepend|cas) [^\s]{1,250} \d+ \d+ \d+(?: \d+)?(?: noreply)?\r\n% i/client storage command/
@@ -83,7 +83,7 @@ clientmatch cassandra-native m|^[\x03-\x05]\x00\x00[\s\S]\x05\x00\x00\x00\x00| i
 clientmatch cassandra-native m|^[\x03-\x05]\x00[\s\S]{2}\x01[\s\S]{4}\x00[\x01-\x04]\x00\x0bCQL_VERSION| i/client STARTUP/
 
 # --- ZooKeeper four-letter words ----------------------------------------------------------------
-match zookeeper m|^Zookeeper version: ([\d.]+)(?:-[^,\n]*)?, built on | p/Apache ZooKeeper/ v/$1/ cpe:/a:apache:zookeeper:$1/
+match zookeeper m|^Zookeeper version: ([\d.]+)(?=[-,])| p/Apache ZooKeeper/ v/$1/ cpe:/a:apache:zookeeper:$1/
 match zookeeper m|^\w{4} is not executed because it is not in the whitelist\.| p/Apache ZooKeeper/ i/four-letter word not allowed/ cpe:/a:apache:zookeeper/
 clientmatch zookeeper m%^(?:ruok|srvr|stat|conf|cons|dump|envi|mntr|wchs|wchc|isro|crst|srst)$% i/client four-letter word/
 

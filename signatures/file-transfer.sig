@@ -6,24 +6,24 @@
 Probe TCP NULL q||
 
 # --- FTP ----------------------------------------------------------------------------------
-match ftp m|^220 \(vsFTPd ([\d.]+)\)\r\n| p/vsftpd/ v/$1/ cpe:/a:beasts:vsftpd:$1/
-match ftp m|^220[ -]ProFTPD (\d[\w.]*) Server \(([^)\r\n]*)\)| p/ProFTPD/ v/$1/ i/$2/ cpe:/a:proftpd:proftpd:$1/
+match ftp m|^220 \(vsFTPd ([\d.]+)\)| p/vsftpd/ v/$1/ cpe:/a:beasts:vsftpd:$1/
+match ftp m|^220[ -]ProFTPD (\d[\w.]*)(?= )(?: Server \(([^)\r\n]*)\))?| p/ProFTPD/ v/$1/ i/$2/ cpe:/a:proftpd:proftpd:$1/
 match ftp m%^220[ -]ProFTPD Server \((Debian|Ubuntu)\)% p/ProFTPD/ i/$1/ o/Linux/ cpe:/a:proftpd:proftpd/
 match ftp m|^220[ -]ProFTPD Server \(([^)\r\n]*)\)| p/ProFTPD/ i/$1/ cpe:/a:proftpd:proftpd/
 match ftp m|^220-+ Welcome to Pure-FTPd \[privsep\] \[TLS\] -+\r\n| p/Pure-FTPd/ i/privsep, TLS/ cpe:/a:pureftpd:pure-ftpd/
 match ftp m|^220-+ Welcome to Pure-FTPd(?: \[[^\]\r\n]*\])* -+\r\n| p/Pure-FTPd/ cpe:/a:pureftpd:pure-ftpd/
-match ftp m|^220-FileZilla Server (?:version )?(\d[\w.]*(?: beta)?)\r\n| p/FileZilla ftpd/ v/$1/ o/Windows/ cpe:/a:filezilla-project:filezilla_server:$1/ cpe:/o:microsoft:windows/
+match ftp m|^220-FileZilla Server (?:version )?(\d[\w.]*(?: beta)?)\r| p/FileZilla ftpd/ v/$1/ o/Windows/ cpe:/a:filezilla-project:filezilla_server:$1/ cpe:/o:microsoft:windows/
 match ftp m|^220[ -]Microsoft FTP Service\r\n| p/Microsoft ftpd/ o/Windows/ cpe:/a:microsoft:ftp_service/ cpe:/o:microsoft:windows/
 match ftp m|^220[ -]Serv-U FTP Server v([\d.]+) | p/Serv-U ftpd/ v/$1/ o/Windows/ cpe:/a:serv-u:serv-u:$1/ cpe:/o:microsoft:windows/
 # Not SMTP: both greet with 220, and a mail host may be called ftp.example.org.
 softmatch ftp m|^220[ -](?![^\r\n]*SMTP)[^\r\n]*FTP|i
 
 # --- rsync daemon -------------------------------------------------------------------------
-match rsync m%^@RSYNCD: (\d+\.\d+|\d+)(?: ([\w ]+))?\n% p/rsync/ i/protocol version $1/
+match rsync m%^@RSYNCD: (\d+\.\d+|\d+)[ \n]% p/rsync/ i/protocol version $1/
 clientmatch rsync m%^@RSYNCD: (\d+\.\d+|\d+)[^\n]*\n% i/client protocol version $1/
 
 # --- git daemon: the client names the service and the repository ---------------------------
-match git m%^[0-9a-f]{4}[0-9a-f]{40} (?:HEAD|refs/[^\0\n]+)\0[^\n]*agent=git/([\w.-]+)% p/git-daemon/ v/$1/ i/protocol v0/ cpe:/a:git-scm:git:$1/
+match git m%^[0-9a-f]{4}[0-9a-f]{40} (?:HEAD|refs/[^\0\n]+)\0[^\n]*agent=git/([\w.-]+)(?=[\s\0]|$)% p/git-daemon/ v/$1/ i/protocol v0/ cpe:/a:git-scm:git:$1/
 match git m|^000eversion 2\n(?:[0-9a-f]{4}[^\n]*\n)*?[0-9a-f]{4}agent=git/([\w.-]+)\n| p/git-daemon/ v/$1/ i/protocol v2/ cpe:/a:git-scm:git:$1/
 match git m|^[0-9a-f]{4}ERR ([^\n]*)| p/git-daemon/ i/error: $1/
 clientmatch git m%^[0-9a-f]{4}git-(?:upload-pack|receive-pack|upload-archive) ([^\0]{1,200})\0host=([^\0]{1,255})\0% i/client requested $1 from $2/

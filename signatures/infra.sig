@@ -7,9 +7,10 @@
 # --- DNS over TCP: a response (QR set) to the client's query --------------------------------------
 # version.bind CHAOS TXT answers name the server software.
 Probe TCP DNSStatusTCP q|\x00\x1e\xbe\xef\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07version\x04bind\x00\x00\x10\x00\x03|
-match domain m|^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]dnsmasq-([\w.]+)| p/dnsmasq/ v/$1/ cpe:/a:thekelleys:dnsmasq:$1/
+match domain m%^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]dnsmasq-([\w.]+)(?=[^\w.]|$)% p/dnsmasq/ v/$1/ cpe:/a:thekelleys:dnsmasq:$1/
 match domain m%^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S](9\.\d+\.\d+)[\w.~+-]*-(Debian|Ubuntu)% p/ISC BIND/ v/$1/ i/$2/ o/Linux/ cpe:/a:isc:bind:$1/
-match domain m|^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]unbound ([\d.]+)| p/Unbound/ v/$1/ cpe:/a:nlnetlabs:unbound:$1/
+match domain m%^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S](9\.\d+\.\d+)(?=[^\w.]|$)% p/ISC BIND/ v/$1/ cpe:/a:isc:bind:$1/
+match domain m%^[\s\S]{2}[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]unbound ([\d.]+)(?=[^\w.]|$)% p/Unbound/ v/$1/ cpe:/a:nlnetlabs:unbound:$1/
 softmatch domain m|^[\s\S]{2}[\s\S]{2}[\x80-\xff][\x00-\x0f\x80-\x8f]\x00[\x00\x01]|
 
 # A DNS response over TCP whose query was cut short (no probe recognised it): soft only.
@@ -62,7 +63,7 @@ match daytime m%^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|
 
 # --- Modbus/TCP: MBAP header (transaction, protocol 0, length, unit) then the function code ---------
 # Read Device Identification (0x2b/0x0e) returns vendor, product code and revision objects.
-match modbus m|^[\s\S]{2}\x00\x00\x00[\x08-\xfd][\s\S]\x2b\x0e[\x01-\x04][\s\S][\x00\xff][\s\S][\s\S]\x00[\s\S]([\x20-\x7e]+)\x01[\s\S]([\x20-\x7e]+)\x02[\s\S]([\x20-\x7e]+)| p/$1/ v/$3/ i/product code $2/ d/specialized/
+match modbus m%^[\s\S]{2}\x00\x00\x00[\x08-\xfd][\s\S]\x2b\x0e[\x01-\x04][\s\S][\x00\xff][\s\S][\s\S]\x00[\s\S]([\x20-\x7e]+)\x01[\s\S]([\x20-\x7e]+)\x02[\s\S]([\x20-\x7e]+)(?=[\x00-\x1f]|$)% p/$1/ v/$3/ i/product code $2/ d/specialized/
 match modbus m|^[\s\S]{2}\x00\x00\x00[\x03-\xfd][\s\S][\x01-\x04]([\s\S])| i/read response, $I(1,">") bytes/
 match modbus m|^[\s\S]{2}\x00\x00\x00\x03[\s\S]([\x81-\x84\x85\x86\x8f\x90\xab])([\x01-\x0b])| i/exception $I(2,">") to function $I(1,">")/
 clientmatch modbus m%^[\s\S]{2}\x00\x00\x00[\x02-\xfd][\s\S](?:[\x01-\x06]\x00[\s\S]\x00[\s\S]|\x2b\x0e[\x01-\x04][\s\S])% i/client request/
@@ -77,7 +78,7 @@ match openvpn m|^\x00[\x1a-\xff]\x40[\s\S]{8}\x01\x00\x00\x00\x00[\s\S]{8}\x00\x
 clientmatch openvpn m|^\x00\x0e\x38[\s\S]{8}\x00\x00\x00\x00\x00| i/client P_CONTROL_HARD_RESET_CLIENT_V2/
 
 # --- Minecraft: status response (packet 0) with the JSON version object --------------------------------
-match minecraft m|^[\s\S]{1,3}?\x00[\s\S]{1,3}?\{[^\0]*?"version":\{"name":"([^"]+)","protocol":(\d+)\}| p/Minecraft/ v/$1/ i/protocol $2/
+match minecraft m|^[\s\S]{1,3}?\x00[\s\S]{1,3}?\{[^\0]*?"version":\{"name":"([^"]+)"(?:,"protocol":(\d+)\})?| p/Minecraft/ v/$1/ i/protocol $2/
 clientmatch minecraft m|^[\x0f-\x7f]\x00(?:[\x80-\xff]{0,4}[\x00-\x7f])[\x01-\x7f][\w.-]+[\s\S]{2}[\x01\x02]| i/client handshake/
 
 # --- Bitcoin P2P: mainnet magic, "version" command, user agent at offset 104 ------------------------

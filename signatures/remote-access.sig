@@ -9,23 +9,30 @@ Probe TCP NULL q||
 
 # --- SSH: "SSH-protoversion-softwareversion [SP comments] CR LF" ---------------------------
 # Debian and Ubuntu packages append their package revision as the comment.
+# A head cut short (signatures/README.md, "Heads cut short"): a version counts once the byte
+# after it (the space before the comment, or the line end) is in the head, so a head cut in
+# the comment still gives it. OpenSSH portable's "N.NpD" is complete as it stands and counts
+# at the very end of a head too; "OpenSSH_9.2" at the end of a cut head may be the start of
+# "9.2p1" (OpenBSD's own sshd sends exactly "OpenSSH_9.2"), so it gives the product alone.
 match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+) Debian-([^\s\r\n]+)\r?\n| p/OpenSSH/ v/$2/ i/Debian $3; protocol $1/ o/Linux/ cpe:/a:openbsd:openssh:$2/ cpe:/o:debian:debian_linux/
 match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+) Ubuntu-([^\s\r\n]+)\r?\n| p/OpenSSH/ v/$2/ i/Ubuntu $3; protocol $1/ o/Linux/ cpe:/a:openbsd:openssh:$2/ cpe:/o:canonical:ubuntu_linux/
 match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+) Raspbian-([^\s\r\n]+)\r?\n| p/OpenSSH/ v/$2/ i/Raspbian $3; protocol $1/ o/Linux/ cpe:/a:openbsd:openssh:$2/
 match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+) FreeBSD-(\d+)\r?\n| p/OpenSSH/ v/$2/ i/FreeBSD $3; protocol $1/ o/FreeBSD/ cpe:/a:openbsd:openssh:$2/ cpe:/o:freebsd:freebsd/
-match ssh m|^SSH-([\d.]+)-OpenSSH_for_Windows_([\w.]+)\r?\n| p/OpenSSH for Windows/ v/$2/ i/protocol $1/ o/Windows/ cpe:/a:openbsd:openssh:$2/ cpe:/o:microsoft:windows/
-match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+)(?: ([^\r\n]+))?\r?\n| p/OpenSSH/ v/$2/ i/protocol $1/ cpe:/a:openbsd:openssh:$2/
-match ssh m|^SSH-([\d.]+)-dropbear_([\w.]+)\r?\n| p/Dropbear sshd/ v/$2/ i/protocol $1/ cpe:/a:matt_johnston:dropbear_ssh_server:$2/
-match ssh m|^SSH-([\d.]+)-dropbear\r?\n| p/Dropbear sshd/ i/protocol $1/ cpe:/a:matt_johnston:dropbear_ssh_server/
-match ssh m|^SSH-([\d.]+)-libssh[_-]([\d.]+)\r?\n| p/libssh/ v/$2/ i/protocol $1/ cpe:/a:libssh:libssh:$2/
-match ssh m|^SSH-([\d.]+)-Cisco-([\d.]+)\r?\n| p/Cisco SSH/ v/$2/ i/protocol $1/ o/IOS/ cpe:/o:cisco:ios/
+match ssh m%^SSH-([\d.]+)-OpenSSH_for_Windows_([\w.]+)(?=[ \r\n]|$)% p/OpenSSH for Windows/ v/$2/ i/protocol $1/ o/Windows/ cpe:/a:openbsd:openssh:$2/ cpe:/o:microsoft:windows/
+match ssh m%^SSH-([\d.]+)-OpenSSH_([\w.]+)(?=[ \r\n]|$)% p/OpenSSH/ v/$2/ i/protocol $1/ cpe:/a:openbsd:openssh:$2/
+match ssh m|^SSH-([\d.]+)-OpenSSH_(\d+\.\d+(?:\.\d+)?p\d)\z| p/OpenSSH/ v/$2/ i/protocol $1/ cpe:/a:openbsd:openssh:$2/
+match ssh m|^SSH-([\d.]+)-OpenSSH_\d| p/OpenSSH/ i/protocol $1/ cpe:/a:openbsd:openssh/
+match ssh m%^SSH-([\d.]+)-dropbear_([\w.]+)(?=[ \r\n]|$)% p/Dropbear sshd/ v/$2/ i/protocol $1/ cpe:/a:matt_johnston:dropbear_ssh_server:$2/
+match ssh m%^SSH-([\d.]+)-dropbear(?:_|\r?\n)% p/Dropbear sshd/ i/protocol $1/ cpe:/a:matt_johnston:dropbear_ssh_server/
+match ssh m%^SSH-([\d.]+)-libssh[_-]([\d.]+)(?=[ \r\n]|$)% p/libssh/ v/$2/ i/protocol $1/ cpe:/a:libssh:libssh:$2/
+match ssh m%^SSH-([\d.]+)-Cisco-([\d.]+)(?=[ \r\n]|$)% p/Cisco SSH/ v/$2/ i/protocol $1/ o/IOS/ cpe:/o:cisco:ios/
 match ssh m|^SSH-([\d.]+)-ROSSSH\r?\n| p/MikroTik RouterOS sshd/ i/protocol $1/ o/RouterOS/ d/router/ cpe:/o:mikrotik:routeros/
-match ssh m|^SSH-([\d.]+)-paramiko_([\d.]+)\r?\n| p/Paramiko Python sshd/ v/$2/ i/protocol $1/ cpe:/a:paramiko:paramiko:$2/
-match ssh m|^SSH-([\d.]+)-AsyncSSH_([\d.]+)\r?\n| p/AsyncSSH sshd/ v/$2/ i/protocol $1/
+match ssh m%^SSH-([\d.]+)-paramiko_([\d.]+)(?=[ \r\n]|$)% p/Paramiko Python sshd/ v/$2/ i/protocol $1/ cpe:/a:paramiko:paramiko:$2/
+match ssh m%^SSH-([\d.]+)-AsyncSSH_([\d.]+)(?=[ \r\n]|$)% p/AsyncSSH sshd/ v/$2/ i/protocol $1/
 match ssh m|^SSH-([\d.]+)-Go\r?\n| p|Golang x/crypto/ssh server| i/protocol $1/
-match ssh m|^SSH-([\d.]+)-Erlang/([\d.]+)\r?\n| p/Erlang sshd/ v/$2/ i/protocol $1/ cpe:/a:erlang:erlang_otp:$2/
-match ssh m|^SSH-([\d.]+)-APACHE-SSHD-([\d.]+)\r?\n| p/Apache MINA sshd/ v/$2/ i/protocol $1/ cpe:/a:apache:sshd:$2/
-match ssh m|^SSH-([\d.]+)-[\d.]+ FlowSsh: Bitvise SSH Server \(WinSSHD\) ([\d.]+)\r?\n| p/Bitvise WinSSHD/ v/$2/ i/protocol $1/ o/Windows/ cpe:/o:microsoft:windows/
+match ssh m%^SSH-([\d.]+)-Erlang/([\d.]+)(?=[ \r\n]|$)% p/Erlang sshd/ v/$2/ i/protocol $1/ cpe:/a:erlang:erlang_otp:$2/
+match ssh m%^SSH-([\d.]+)-APACHE-SSHD-([\d.]+)(?=[ \r\n]|$)% p/Apache MINA sshd/ v/$2/ i/protocol $1/ cpe:/a:apache:sshd:$2/
+match ssh m%^SSH-([\d.]+)-[\d.]+ FlowSsh: Bitvise SSH Server \(WinSSHD\) ([\d.]+)(?=[ \r\n]|$)% p/Bitvise WinSSHD/ v/$2/ i/protocol $1/ o/Windows/ cpe:/o:microsoft:windows/
 softmatch ssh m|^SSH-\d\.\d+-|
 # The client announces itself the same way before anything else happens.
 clientmatch ssh m|^SSH-(\d\.\d+)-([^\s\r\n]+)[^\r\n]*\r?\n| i/client: $2/

@@ -25,13 +25,17 @@ clientmatch netbios-ns m|^[\s\S]{2}[\x00\x01][\x00\x10]\x00\x01\x00\x00\x00\x00\
 
 # --- DNS (RFC 1035): a response (QR set); version.bind CHAOS TXT names the software -----------------
 Probe UDP DNSStatus q|\xbe\xef\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07version\x04bind\x00\x00\x10\x00\x03|
-match domain m|^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]dnsmasq-([\w.]+)| p/dnsmasq/ v/$1/ cpe:/a:thekelleys:dnsmasq:$1/
+match domain m%^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]dnsmasq-([\w.]+)(?=[^\w.]|$)% p/dnsmasq/ v/$1/ cpe:/a:thekelleys:dnsmasq:$1/
 match domain m%^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S](9\.\d+\.\d+)[\w.~+-]*-(Debian|Ubuntu)% p/ISC BIND/ v/$1/ i/$2/ o/Linux/ cpe:/a:isc:bind:$1/
-match domain m%^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S](9\.\d+\.\d+)(?:-[\w.~+-]+)?(?:$|[\x00-\x1f])% p/ISC BIND/ v/$1/ cpe:/a:isc:bind:$1/
-match domain m|^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]unbound ([\d.]+)| p/Unbound/ v/$1/ cpe:/a:nlnetlabs:unbound:$1/
-match domain m|^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]PowerDNS Recursor ([\d.]+)| p/PowerDNS Recursor/ v/$1/ cpe:/a:powerdns:recursor:$1/
-match domain m|^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]Knot DNS ([\d.]+)| p/Knot DNS/ v/$1/ cpe:/a:cz.nic:knot_dns:$1/
-softmatch domain m|^[\s\S]{2}[\x80-\xff][\x00-\x0f\x80-\x8f]\x00[\x00\x01]|
+match domain m%^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S](9\.\d+\.\d+)(?=[^\w.]|$)% p/ISC BIND/ v/$1/ cpe:/a:isc:bind:$1/
+match domain m%^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]unbound ([\d.]+)(?=[^\w.]|$)% p/Unbound/ v/$1/ cpe:/a:nlnetlabs:unbound:$1/
+match domain m%^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]PowerDNS Recursor ([\d.]+)(?=[^\w.]|$)% p/PowerDNS Recursor/ v/$1/ cpe:/a:powerdns:recursor:$1/
+match domain m%^[\s\S]{2}[\x80-\xff][\s\S]\x00\x01\x00[\x01-\x0f][\s\S]{4}\x07version\x04bind\x00\x00\x10\x00\x03\xc0\x0c\x00\x10\x00\x03[\s\S]{4}[\s\S]{2}[\s\S]Knot DNS ([\d.]+)(?=[^\w.]|$)% p/Knot DNS/ v/$1/ cpe:/a:cz.nic:knot_dns:$1/
+# A unicast server copies the one question (RFC 1035 4.1.1): the root, or a name of two or more
+# labels that is not under .local. mDNS answers carry no question or a .local one (RFC 6762 6,
+# 3), NetBIOS name service answers none (RFC 1002 4.2.13), LLMNR asks single-label names
+# (RFC 4795 2): their headers are DNS headers, their answers are not DNS service.
+softmatch domain m%^[\s\S]{2}[\x80-\xff][\x00-\x0f\x80-\x8f]\x00\x01[\s\S]{6}(?:\x00|(?>(?:[\x01-\x3f][\w-]{1,63}){2,})(?<!\x05[Ll][Oo][Cc][Aa][Ll])\x00)%
 # A recursive query (RD set) to a unicast server; mDNS, LLMNR and NBNS queries are told apart above.
 softclientmatch domain m|^[\s\S]{2}\x01[\x00\x20]\x00\x01\x00\x00\x00\x00\x00[\x00\x01](?:[\x01-\x3f][\w-]{1,63}){2,}\x00|
 
@@ -82,7 +86,7 @@ clientmatch wireguard m%^\x01\x00\x00\x00[\s\S]{144}(?:$|(?=[\x01-\x04]\x00\x00\
 
 # --- STUN (RFC 8489): Binding request 0x0001, success response 0x0101, magic cookie 0x2112a442 ---------------
 Probe UDP STUNBinding q|\x00\x01|
-match stun m|^\x01\x01[\s\S]{2}\x21\x12\xa4\x42[\s\S]{12}[\s\S]*?\x80\x22[\s\S]{2}Coturn-([\d.]+)(?: '([^'\0]+)')?| p/coturn/ v/$1/ i/$2/ cpe:/a:coturn_project:coturn:$1/
+match stun m%^\x01\x01[\s\S]{2}\x21\x12\xa4\x42[\s\S]{12}[\s\S]*?\x80\x22[\s\S]{2}Coturn-([\d.]+)(?=[ \0]|$)(?: '([^'\0]+)')?% p/coturn/ v/$1/ i/$2/ cpe:/a:coturn_project:coturn:$1/
 match stun m|^\x01\x01[\s\S]{2}\x21\x12\xa4\x42[\s\S]{12}[\s\S]*?\x80\x22[\s\S]{2}([\x20-\x7e]{2,})| i/software: $1/
 match stun m|^\x01\x01[\s\S]{2}\x21\x12\xa4\x42[\s\S]{12}| i/binding success/
 # --- TFTP (RFC 1350): RRQ opcode 1; DATA 3, ERROR 5, OACK 6 (RFC 2347) ----------------------------------------
@@ -95,15 +99,18 @@ clientmatch tftp m%^\x00[\x01\x02][^\0]{1,255}\0(?:netascii|octet|mail)\0%i i/cl
 
 # --- SSDP / UPnP discovery (UDP 1900) ---------------------------------------------------------------------------
 Probe UDP SSDPSearch q|M-SEARCH * HTTP/1.1\r\n|
-match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?SERVER: ([^\r\n]*?) ?UPnP/([\d.]+) MiniUPnPd/([\d.]+)\r\n|i p/MiniUPnP/ v/$3/ i/$1; UPnP $2/ cpe:/a:miniupnp_project:miniupnpd:$3/
-match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?SERVER: ([^\r\n]*?) ?DLNADOC/([\d.]+) UPnP/([\d.]+) MiniDLNA/([\d.]+)\r\n|i p/MiniDLNA/ v/$4/ i/$1; DLNADOC $2; UPnP $3/
+match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?SERVER: ([^\r\n]*?) ?UPnP/([\d.]+) MiniUPnPd/([\d.]+)\r|i p/MiniUPnP/ v/$3/ i/$1; UPnP $2/ cpe:/a:miniupnp_project:miniupnpd:$3/
+match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?SERVER: ([^\r\n]*?) ?DLNADOC/([\d.]+) UPnP/([\d.]+) MiniDLNA/([\d.]+)\r|i p/MiniDLNA/ v/$4/ i/$1; DLNADOC $2; UPnP $3/
 match upnp m|^HTTP/1\.1 200 OK\r\n(?:[^\r\n]*\r\n)*?USN: uuid:|i i/SSDP response/
 Probe UDP NULL q||
 clientmatch upnp m|^M-SEARCH \* HTTP/1\.1\r\n| i/client SSDP discovery/
 
 # --- RADIUS (RFC 2865): code, identifier, length (20..4096), authenticator ----------------------------------------
+# A BOOTP/DHCP message (RFC 2131) starts with the same op byte and has its magic cookie at 236;
+# a head cut before the cookie is still told apart by its header (Ethernet, address length 6,
+# hops 0), which as RADIUS would be identifier 1 with a length of exactly 1536.
 Probe UDP RADIUSAccessRequest q|\x01|
-match radius m%^(?![\s\S]{236}\x63\x82\x53\x63)\x02[\s\S](?:\x00[\x14-\xff]|[\x01-\x0f][\s\S])[\s\S]{16}% i/Access-Accept/
+match radius m%^(?![\s\S]{236}\x63\x82\x53\x63|\x02\x01\x06\x00)\x02[\s\S](?:\x00[\x14-\xff]|[\x01-\x0f][\s\S])[\s\S]{16}% i/Access-Accept/
 match radius m%^(?![\s\S]{236}\x63\x82\x53\x63)\x03[\s\S](?:\x00[\x14-\xff]|[\x01-\x0f][\s\S])[\s\S]{16}% i/Access-Reject/
 match radius m%^(?![\s\S]{236}\x63\x82\x53\x63)\x0b[\s\S](?:\x00[\x14-\xff]|[\x01-\x0f][\s\S])[\s\S]{16}% i/Access-Challenge/
 Probe UDP NULL q||

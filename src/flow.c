@@ -679,7 +679,13 @@ static void feed_tcp(struct flow_table *t, struct flow *f, int side, const struc
 
 static void feed_udp(struct flow_table *t, struct flow *f, int side, const struct packet_view *p)
 {
-    stream_head_add_udp(&f->head[side], p->payload, p->payload_len, t->cfg.head_bytes);
+    struct stream_head *h = &f->head[side];
+    if (!stream_head_add_udp(h, p->payload, p->payload_len, t->cfg.head_bytes))
+        return;
+    /* A datagram cut by the snap length: the head ends where its bytes went missing, so
+     * nothing reads its last byte as the end of what was said. */
+    if (p->payload_wire_len > p->payload_len)
+        h->flags |= HEAD_GAP;
 }
 
 /* A bare SYN on a flow that already ended: the ports are being reused for a new conversation. */

@@ -507,14 +507,14 @@ int main(int argc, char **argv)
         goto bad_data;
     if (sigset_finalize(sigs, err, sizeof err) != 0)
         goto bad_data;
-    if (c.verbose || c.nmap_probes) {
+    /* -v asks for this line even under -q; --nmap-probes alone shows it unless -q. */
+    if (c.verbose || (c.nmap_probes && !c.quiet)) {
         const struct sigset_load_stats *ls = sigset_stats(sigs);
-        if (!c.quiet)
-            fprintf(stderr,
-                    "portsleuth: signatures: %u probes, %u matches, %u softmatches, "
-                    "%u client matches, %u lines rejected%s\n",
-                    ls->probes, ls->matches, ls->softmatches, ls->clientmatches, ls->rejected,
-                    ls->rejected && !c.verbose ? " (-v lists them)" : "");
+        fprintf(stderr,
+                "portsleuth: signatures: %u probes, %u matches, %u softmatches, "
+                "%u client matches, %u lines rejected%s\n",
+                ls->probes, ls->matches, ls->softmatches, ls->clientmatches, ls->rejected,
+                ls->rejected && !c.verbose ? " (-v lists them)" : "");
     }
     if (c.list_sigs) {
         sigset_list(sigs, stdout);

@@ -41,7 +41,7 @@ struct table_column {
 
 static const struct table_column columns[T_CELLS] = {
     [T_HOST] = {"HOST", 0, 15, false},        [T_PORT] = {"PORT", 0, 9, false},
-    [T_SERVICE] = {"SERVICE", 24, 14, false}, [T_PRODUCT] = {"PRODUCT", 28, 20, false},
+    [T_SERVICE] = {"SERVICE", 24, 14, false}, [T_PRODUCT] = {"PRODUCT", 28, 24, false},
     [T_VERSION] = {"VERSION", 20, 12, false}, [T_VERDICT] = {"VERDICT", 0, 11, false},
     [T_CONF] = {"CONF", 0, 4, true},          [T_FLOWS] = {"FLOWS", 0, 6, true},
     [T_BANNER] = {"BANNER", 60, 0, false},

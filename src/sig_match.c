@@ -12,6 +12,12 @@
  * nmap: the first softmatch fixes the service, later softmatches are
  * ignored and a hard match counts only for that service.
  *
+ * A head that stopped before its side did (--head-bytes reached, or a gap
+ * that never filled) is matched with PCRE2_NOTEOL: its last byte is not the
+ * end of a message, so `$` does not match there. A line that ends a version
+ * with `(?=\r|$)` then gives no version for "OpenSSH_9.2" cut out of
+ * "OpenSSH_9.2p1" (signatures/README.md, "Heads cut short").
+ *
  * A signature whose regex requires a literal run is not in the first-byte
  * index at all: it becomes a candidate only when the run's key gram occurs
  * in the head (see the gram filter in sig_index.c), and candidates are
@@ -358,6 +364,7 @@ struct search {
     const struct sigset *s;
     const uint8_t *subject;
     uint32_t len;
+    uint32_t options; /* PCRE2_NOTEOL when the subject is a cut head */
     pcre2_match_data *md;
     struct scratch *sc;     /* gram marks for this subject */
     const struct sig *soft; /* first softmatch seen */
@@ -383,8 +390,8 @@ static int run(const struct search *se, uint32_t id)
     if (!se->s->linear && !prefix_matches(g, se->subject, se->len))
         return PCRE2_ERROR_NOMATCH;
     if (g->jit)
-        return pcre2_jit_match(g->code, se->subject, se->len, 0, 0, se->md, se->s->mctx);
-    return pcre2_match(g->code, se->subject, se->len, 0, 0, se->md, se->s->mctx);
+        return pcre2_jit_match(g->code, se->subject, se->len, 0, se->options, se->md, se->s->mctx);
+    return pcre2_match(g->code, se->subject, se->len, 0, se->options, se->md, se->s->mctx);
 }
 
 static void set_service(struct evidence *ev, const struct sig *g)
@@ -560,6 +567,14 @@ static uint32_t subject_len(const struct head_bytes *h, bool udp)
     return len;
 }
 
+/* PCRE2_NOTEOL when the subject ends where the head was cut, not where the side stopped.
+ * A UDP subject is the first datagram: cut only if it is the last bytes of the head. */
+static uint32_t subject_options(const struct head_bytes *h, uint32_t subject_len)
+{
+    bool cut = h->truncated || h->gap;
+    return cut && subject_len == h->len ? PCRE2_NOTEOL : 0;
+}
+
 static bool side_result(struct search *se)
 {
     if (se->hard)
@@ -585,9 +600,14 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
     const uint8_t *client = in->client_head.data;
     uint32_t clen = subject_len(&in->client_head, udp);
     struct evidence ev[2];
-    struct search server = {
-        s,     in->server_head.data, subject_len(&in->server_head, udp), sc->md, sc, NULL, false,
-        &ev[0]};
+    uint32_t slen = subject_len(&in->server_head, udp);
+    struct search server = {.s = s,
+                            .subject = in->server_head.data,
+                            .len = slen,
+                            .options = subject_options(&in->server_head, slen),
+                            .md = sc->md,
+                            .sc = sc,
+                            .ev = &ev[0]};
     struct probe_order order;
     probes_for(s, in, client, clen, &order);
     sc->ncand = 0;
@@ -597,7 +617,13 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
         if (!search_list(&server, &s->probes[order.ids[k]].sigs, &s->probes[order.ids[k]].index,
                          (int)order.ids[k], 0))
             break;
-    struct search cl = {s, client, clen, sc->md, sc, NULL, false, &ev[1]};
+    struct search cl = {.s = s,
+                        .subject = client,
+                        .len = clen,
+                        .options = subject_options(&in->client_head, clen),
+                        .md = sc->md,
+                        .sc = sc,
+                        .ev = &ev[1]};
     sc->ncand = 0;
     if (!s->linear && clen && s->client[udp].n)
         mark_grams(s, sc, client, clen);

@@ -7,8 +7,9 @@
 # else), then for each scenario group starts real daemons inside ps-srv with configs
 # generated under a temp dir (never the system config), drives real clients from
 # ps-cli, and records the server side of the veth with tcpdump. The variants users
-# meet (mid-stream, small snaplen, pcapng, nanosecond, VLAN, IP fragments) are derived
-# from those real captures with editcap/tshark/tcprewrite. pcaps/truth.csv is written
+# meet (mid-stream, small snaplen, pcapng, nanosecond, VLAN, IP fragments, banners split
+# into tiny segments or sent after a long pause) are derived from those real captures with
+# editcap/tshark/tcprewrite and tests/corpus/derive.py. pcaps/truth.csv is written
 # from what was actually started; every truth row is checked against its capture.
 #
 # Why namespaces and offloads off: the captures must look like a wire (1514-byte
@@ -1623,6 +1624,15 @@ make_variants() { # only from captures made in this run: a subset run leaves the
 		--infile="$base" --outfile="$OUT/vlan.pcap"
 	copy_truth standard.pcap vlan.pcap
 	truncated "$OUT/standard.pcap" "$OUT/truncated.pcap" standard.pcap
+	log "=== split-banners.pcap, slow-banners.pcap"
+	# Banners no quiet veth delivers: cut into 1- to 7-byte segments, or sent 90 s after
+	# the handshake (past the UDP timeout, within the TCP one). See derive.py.
+	python3 "$ROOT/tests/corpus/derive.py" split "$base" "$OUT/split-banners.pcap" \
+		22:1,25:1,21:3,80:7,3306:2
+	copy_truth standard.pcap split-banners.pcap
+	python3 "$ROOT/tests/corpus/derive.py" pause "$base" "$OUT/slow-banners.pcap" \
+		22:90,25:90,21:90,3306:90
+	copy_truth standard.pcap slow-banners.pcap
 }
 
 # ---------------------------------------------------------------- main

@@ -459,7 +459,7 @@ def spec_messaging():
     pre = ':irc.example.net NOTICE * :*** Looking up your hostname...\r\n:irc.example.net 001 alice :Welcome to the Example IRC Network alice!~alice@192.0.2.7\r\n'
     put('irc--unrealircd.server', pre + ':irc.example.net 002 alice :Your host is irc.example.net, running version UnrealIRCd-6.1.4\r\n', 'tcp', 6667, ctx, 'irc', 'UnrealIRCd', '6.1.4')
     put('irc--solanum.server', pre + ':irc.example.net 002 alice :Your host is irc.example.net[192.0.2.1/6667], running version solanum-1.0-dev\r\n', 'tcp', 6667, ctx, 'irc', '', '')
-    put('nats--old-info.server', 'INFO {"server_id":"lNM2a1SeAhsiTe9fJaIAo6","version":"1.4.1","proto":1,"host":"0.0.0.0","port":4222,"auth_required":false,"max_payload":1048576}\r\n', 'tcp', 4222, 'NULL', 'nats', 'NATS server', '')
+    put('nats--old-info.server', 'INFO {"server_id":"lNM2a1SeAhsiTe9fJaIAo6","version":"1.4.1","proto":1,"host":"0.0.0.0","port":4222,"auth_required":false,"max_payload":1048576}\r\n', 'tcp', 4222, 'NULL', 'nats', 'NATS server', '1.4.1')
     put('nats--go-client.client', 'CONNECT {"verbose":false,"pedantic":false,"tls_required":false,"name":"","lang":"go","version":"1.28.0","protocol":1,"echo":true}\r\nPING\r\n', 'tcp', 4222, 'NULL', 'nats')
     put('beanstalkd--stats.client', 'stats\r\n', 'tcp', 11300, 'NULL', '')
     put('beanstalkd--put.client', 'put 0 0 120 5\r\nhello\r\n', 'tcp', 11300, 'NULL', 'beanstalkd')
@@ -658,9 +658,20 @@ def spec_contexts():
 
 
 def spec_truncated():
-    """Heads cut short (a small snaplen, a capture that stops): real captures, first bytes only."""
+    """Heads cut short (--head-bytes, a small snaplen): real captures, first bytes only. A name
+    with "-cut" tells test_sigset.c to match it as a head that stopped at --head-bytes."""
     def head(name, n):
         return open(os.path.join(EX, name), 'rb').read()[:n]
+    def upto(name, text, extra=0):
+        data = open(os.path.join(EX, name), 'rb').read()
+        return data[:data.index(text) + len(text) + extra]
+    # Right after the portable version (complete as it stands), inside it (product only),
+    # and in the Debian comment (the version, without the comment).
+    put('ssh--openssh-cut-after-version.server', upto('ssh--openssh-debian12.server', b'OpenSSH_9.2p1'), 'tcp', 22, 'NULL', 'ssh', 'OpenSSH', '9.2p1')
+    put('ssh--openssh-cut-in-version.server', upto('ssh--openssh-debian12.server', b'OpenSSH_9.2'), 'tcp', 22, 'NULL', 'ssh', 'OpenSSH', '')
+    put('ssh--openssh-cut-in-comment.server', upto('ssh--openssh-debian12.server', b'Debian-2+de'), 'tcp', 22, 'NULL', 'ssh', 'OpenSSH', '9.2p1')
+    put('nats--info-cut-before-version.server', upto('nats--server-2.9.server', b'"version":"2.9'), 'tcp', 4222, 'NULL', 'nats', 'NATS server', '')
+    put('domain--tcp-bind-debian-cut.server', upto('domain--tcp-bind-debian-versionbind.server', b'9.18.49-1~deb'), 'tcp', 53, 'domain--tcp-versionbind.client', 'domain', 'ISC BIND', '9.18.49')
     put('ssh--openssh-cut.server', head('ssh--openssh-debian12.server', 14), 'tcp', 22, 'NULL', 'ssh')
     put('imap--dovecot-cut.server', head('imap--dovecot-debian.server', 30), 'tcp', 143, 'NULL', 'imap')
     put('pop3--dovecot-cut.server', head('pop3--dovecot-debian.server', 16), 'tcp', 110, 'NULL', 'pop3')

@@ -576,6 +576,74 @@ static void test_head_assembly(void)
     sigset_destroy(s);
 }
 
+static struct got cut_banner(const struct sigset *s, const char *text, bool truncated, bool gap)
+{
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    in.transport = IPPROTO_TCP;
+    in.first_talker = TALKER_SERVER;
+    in.server_head = (struct head_bytes){.data = (const uint8_t *)text,
+                                         .len = (uint32_t)strlen(text),
+                                         .truncated = truncated,
+                                         .gap = gap};
+    struct got g = {.n = 0};
+    sigset_match(s, &in, collect, &g);
+    return g;
+}
+
+/*
+ * A head that stopped at --head-bytes or at a gap does not end where its side stopped
+ * talking: `$` does not match at its last byte (PCRE2_NOTEOL), `\z` still does. A UDP
+ * subject (the first datagram) is cut only when it is the last bytes the head kept.
+ */
+static void test_cut_head_end(void)
+{
+    struct sigset *s =
+        load_ok("Probe TCP NULL q||\n"
+                "match zork m%^ZORK (\\d+(?:\\.\\d+)*)(?=[ \\r]|$)% p/Zork/ v/$1/\n"
+                "match zork m|^ZORK (\\d+\\.\\d+p\\d)\\z| p/Zork/ v/$1/ i/complete/\n"
+                "softmatch zork m|^ZORK |\n"
+                "Probe UDP Ping q|\\x01|\n"
+                "match pingd m|^\\x02pong (\\d+)$| p/pingd/ v/$1/\n");
+    struct got g = cut_banner(s, "ZORK 1.2", false, false); /* the server said just that */
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].version, "1.2");
+    g = cut_banner(s, "ZORK 1.2", true, false); /* maybe the start of 1.23 */
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_EQUAL(g.ev[0].strength, STRENGTH_SOFT);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].version, "");
+    g = cut_banner(s, "ZORK 1.2", false, true);
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_EQUAL(g.ev[0].strength, STRENGTH_SOFT);
+    g = cut_banner(s, "ZORK 1.2 ", true, false); /* the delimiter is in the head */
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].version, "1.2");
+    g = cut_banner(s, "ZORK 1.2p3", true, false); /* a complete form, by \z */
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].version, "1.2p3");
+    CU_ASSERT_STRING_EQUAL(g.ev[0].info, "complete");
+
+    static const uint8_t ping[] = "\x01", pongs[] = "\x02pong 7\x02pong 8";
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    in.transport = IPPROTO_UDP;
+    in.first_talker = TALKER_CLIENT;
+    in.client_head =
+        (struct head_bytes){.data = ping, .len = 1, .datagrams = 1, .datagram_end = {1}};
+    in.server_head = (struct head_bytes){
+        .data = pongs, .len = 14, .truncated = true, .datagrams = 2, .datagram_end = {7, 14}};
+    g.n = 0;
+    sigset_match(s, &in, collect, &g); /* the second datagram was cut, the first is whole */
+    CU_ASSERT_EQUAL_FATAL(g.n, 1);
+    CU_ASSERT_STRING_EQUAL(g.ev[0].version, "7");
+    in.server_head.len = 7;
+    in.server_head.datagrams = 1;
+    g.n = 0;
+    sigset_match(s, &in, collect, &g); /* the only datagram was cut */
+    CU_ASSERT_EQUAL(g.n, 0);
+    sigset_destroy(s);
+}
+
 struct thread_arg {
     const struct sigset *s;
     int ok;
@@ -649,16 +717,17 @@ static void test_lower4(void)
 
 void suite_signature(void)
 {
-    UNIT_SUITE(
-        "signature", NULL, NULL, {"every directive", test_every_directive},
-        {"any delimiter", test_any_delimiter}, {"flags i and s", test_flags},
-        {"probe escapes", test_probe_escapes}, {"substitutions", test_substitutions},
-        {"cpe and ssl/", test_cpe_and_tls}, {"strict errors", test_strict_errors},
-        {"lenient: bad Probe", test_lenient_bad_probe}, {"empty set", test_empty_set},
-        {"probe reopened across files", test_reopen_across_files}, {"softmatch", test_softmatch},
-        {"passive: server first vs HTTP", test_passive_server_first_vs_http},
-        {"passive: UDP DNS", test_passive_udp_dns}, {"passive: probe shapes", test_passive_shapes},
-        {"clientmatch", test_clientmatch}, {"match limit", test_match_limit},
-        {"head assembly", test_head_assembly}, {"threads", test_threads}, {"list", test_list},
-        {"four bytes lower-cased at once", test_lower4});
+    UNIT_SUITE("signature", NULL, NULL, {"every directive", test_every_directive},
+               {"any delimiter", test_any_delimiter}, {"flags i and s", test_flags},
+               {"probe escapes", test_probe_escapes}, {"substitutions", test_substitutions},
+               {"cpe and ssl/", test_cpe_and_tls}, {"strict errors", test_strict_errors},
+               {"lenient: bad Probe", test_lenient_bad_probe}, {"empty set", test_empty_set},
+               {"probe reopened across files", test_reopen_across_files},
+               {"softmatch", test_softmatch},
+               {"passive: server first vs HTTP", test_passive_server_first_vs_http},
+               {"passive: UDP DNS", test_passive_udp_dns},
+               {"passive: probe shapes", test_passive_shapes}, {"clientmatch", test_clientmatch},
+               {"match limit", test_match_limit}, {"head assembly", test_head_assembly},
+               {"cut head end", test_cut_head_end}, {"threads", test_threads}, {"list", test_list},
+               {"four bytes lower-cased at once", test_lower4});
 }
