@@ -611,6 +611,11 @@ int main(int argc, char **argv)
                         "%u truncated\n",
                 (unsigned long long)cstats.frames, (unsigned long long)cstats.bytes,
                 cstats.inputs_read, cstats.inputs_failed, cstats.inputs_truncated);
+        fprintf(stderr, "capture: records %llu over the snapshot length, %llu empty, %llu with "
+                        "absurd times\n",
+                (unsigned long long)cstats.records_over_snaplen,
+                (unsigned long long)cstats.records_empty,
+                (unsigned long long)cstats.records_bad_time);
         shard_pool_print_stats(pool, stderr);
         fprintf(stderr, "inventory: %zu endpoints\n", inventory_count(inv));
     }
