@@ -433,6 +433,11 @@ static bool on_frame(const struct capture_frame *frame, void *ctx)
     return true;
 }
 
+static uint64_t active_flows(void *ctx)
+{
+    return shard_pool_active_flows(((struct run *)ctx)->pool);
+}
+
 static void on_record_changed(const struct endpoint_record *rec, void *ctx)
 {
     struct run *r = ctx;
@@ -570,6 +575,8 @@ int main(int argc, char **argv)
         .promisc = c.promisc,
         .duration_s = c.duration,
         .progress = !c.quiet && isatty(STDERR_FILENO),
+        .active_flows = active_flows,
+        .active_flows_ctx = &run,
     };
     struct capture_stats cstats = {0};
     if (c.iface) {
