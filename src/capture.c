@@ -39,6 +39,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
@@ -700,6 +702,21 @@ static void live_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_cha
     }
 }
 
+/* Which permission is missing, and the two ways to have it, naming this binary. */
+static void report_no_permission(const char *iface, bool promisc)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        snprintf(exe, sizeof exe, "portsleuth");
+    else
+        exe[n] = '\0';
+    fprintf(stderr,
+            "portsleuth: permission denied capturing on '%s'%s: run as root, or give the binary "
+            "the capture capabilities: setcap cap_net_raw,cap_net_admin=eip %s\n",
+            iface, promisc ? " in promiscuous mode" : "", exe);
+}
+
 static void report_activate_error(pcap_t *p, const char *iface, int rc)
 {
     switch (rc) {
@@ -708,10 +725,11 @@ static void report_activate_error(pcap_t *p, const char *iface, int rc)
         break;
     case PCAP_ERROR_PERM_DENIED:
     case PCAP_ERROR_PROMISC_PERM_DENIED:
-        fprintf(stderr,
-                "portsleuth: permission denied on '%s': run as root or give the binary "
-                "CAP_NET_RAW,CAP_NET_ADMIN\n",
-                iface);
+        /* Without privileges libpcap cannot even look the name up: say which it is. */
+        if (strcmp(iface, "any") != 0 && if_nametoindex(iface) == 0)
+            fprintf(stderr, "portsleuth: no such interface '%s' (see `ip link`)\n", iface);
+        else
+            report_no_permission(iface, rc == PCAP_ERROR_PROMISC_PERM_DENIED);
         break;
     case PCAP_ERROR_IFACE_NOT_UP:
         fprintf(stderr, "portsleuth: interface '%s' is down (ip link set %s up)\n", iface, iface);
