@@ -65,6 +65,7 @@
 #define PCAP_PATCHED_RECORD_HDR 24u
 #define MAGIC_PCAPNG 0x0a0d0d0au
 #define MAGIC_PATCHED 0xa1b2cd34u
+#define MAGIC_NANO 0xa1b23c4du
 
 static volatile sig_atomic_t stop_requested;
 
@@ -484,7 +485,7 @@ static void report_cut(struct reader *r, pcap_t *p, const char *name)
     r->stats->inputs_truncated++;
 }
 
-static bool take_pcapng_record(struct pcapng_record *rec, void *ctx)
+static bool take_pcapng_record(struct capture_record *rec, void *ctx)
 {
     return take_record(ctx, &rec->frame, rec->stored_len, rec->snaplen, rec->matched);
 }
@@ -559,6 +560,69 @@ static uint32_t walk_record(struct record_walk *w, pcap_t *p, uint32_t caplen)
     return stored > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)stored;
 }
 
+/* capture_pcap.c leaves the filter to us: it was compiled for this input's link type. */
+static bool take_pcap_record(struct capture_record *rec, void *ctx)
+{
+    struct reader *r = ctx;
+    struct pcap_pkthdr h = {.caplen = rec->frame.caplen, .len = rec->frame.wire_len};
+    bool matched = !r->has_prog || pcap_offline_filter(&r->prog, &h, rec->frame.data);
+    return take_record(r, &rec->frame, rec->stored_len, rec->snaplen, matched);
+}
+
+/*
+ * libpcap refused a classic pcap record header (a length no snapshot length
+ * allows): read on past the damage with capture_pcap.c. Returns false when
+ * the damage cannot be placed (the caller then reports libpcap's stop).
+ */
+static bool read_rest_as_pcap(struct reader *r, pcap_t *p, const char *name,
+                              const struct record_walk *walk, uint32_t magic)
+{
+    if (!walk->hdr_len || walk->next < 0)
+        return false;
+    char why[PCAP_ERRBUF_SIZE];
+    snprintf(why, sizeof why, "%s", pcap_geterr(p));
+    uint64_t before = r->n;
+    struct pcap_rest rest = {
+        .linktype = pcap_datalink(p),
+        .snaplen = walk->snaplen,
+        .hdr_len = walk->hdr_len,
+        .swapped = pcap_is_swapped(p) == 1,
+        .nano = magic == MAGIC_NANO || magic == __builtin_bswap32(MAGIC_NANO),
+        .good_us = &r->good_us,
+        .late_us = r->late_us,
+    };
+    struct pcap_rest_result res;
+    pcap_read_rest(pcap_file(p), walk->next, &rest, take_pcap_record, r, &stop_requested, &res);
+    progress_clear(&r->progress);
+    if (res.stretches)
+        fprintf(stderr,
+                "portsleuth: warning: %s: damaged record at byte %ld after %llu packets (%s): "
+                "%ld bytes skipped to the next good record",
+                name, res.first_at, (unsigned long long)before, why, res.first_len);
+    if (res.stretches > 1)
+        fprintf(stderr, "; %llu damaged stretches, %llu bytes skipped in all",
+                (unsigned long long)res.stretches, (unsigned long long)res.skipped);
+    if (res.stretches)
+        fputc('\n', stderr);
+    if (res.lost)
+        fprintf(stderr,
+                "portsleuth: warning: %s: stopped reading at byte %ld after %llu packets (%s; no "
+                "good record after it)\n",
+                name, res.lost_at, (unsigned long long)r->n,
+                res.lost_at == walk->next ? why : "a record header that is noise");
+    if (res.cut)
+        fprintf(stderr,
+                "portsleuth: warning: %s: capture cut off at byte %ld after %llu packets (%s)\n",
+                name, res.offset, (unsigned long long)r->n, res.why);
+    if (res.lost || res.cut)
+        r->stats->inputs_truncated++;
+    if (res.stopped)
+        r->stopped = true;
+    if (res.offset > 0)
+        r->progress.done_bytes += (uint64_t)res.offset;
+    return true;
+}
+
 /* Read one input to its end. Returns 0, or 1 if it could not be read at all. */
 static int read_input(struct reader *r, const char *path)
 {
@@ -593,10 +657,17 @@ static int read_input(struct reader *r, const char *path)
         if (rc == PCAP_ERROR_BREAK) /* end of file */
             break;
         if (rc != 1) {
-            /* A pcapng block libpcap will not take: ours reads on (not from a pipe). */
-            bool cut = strstr(pcap_geterr(p), "truncated") != NULL;
-            handed_over = magic == MAGIC_PCAPNG && !cut && strcmp(path, "-") != 0 &&
-                          read_rest_as_pcapng(r, path, name);
+            /*
+             * A pcapng block libpcap will not take: ours reads on (not from a pipe:
+             * it reads the file again from the start). A classic pcap record header
+             * that is noise: capture_pcap.c looks for the next good record.
+             */
+            const char *why = pcap_geterr(p);
+            bool cut = strstr(why, "truncated") != NULL;
+            if (magic == MAGIC_PCAPNG)
+                handed_over = !cut && strcmp(path, "-") != 0 && read_rest_as_pcapng(r, path, name);
+            else if (strstr(why, "invalid packet capture length"))
+                handed_over = read_rest_as_pcap(r, p, name, &walk, magic);
             if (!handed_over)
                 report_cut(r, p, name);
             break;

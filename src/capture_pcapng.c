@@ -184,13 +184,13 @@ static bool add_iface(struct ng_reader *r, const uint8_t *body, uint32_t len)
 /* Hand one packet record to the callback unless it is skipped. */
 static bool deliver(struct ng_reader *r, uint64_t *skip, const struct ng_iface *i,
                     const uint8_t *data, uint32_t caplen, uint32_t wire, uint64_t ts,
-                    pcapng_record_fn fn, void *ctx)
+                    capture_record_fn fn, void *ctx)
 {
     if (*skip) {
         (*skip)--;
         return true;
     }
-    struct pcapng_record rec = {.stored_len = caplen, .snaplen = i->snaplen, .matched = true};
+    struct capture_record rec = {.stored_len = caplen, .snaplen = i->snaplen, .matched = true};
     if (i->snaplen && caplen > i->snaplen)
         caplen = i->snaplen;
     rec.frame = (struct capture_frame){.linktype = i->linktype,
@@ -302,7 +302,7 @@ static int next_block(struct ng_reader *r, uint32_t *type, uint32_t *len)
     return 1;
 }
 
-void pcapng_read(FILE *f, uint64_t skip, const char *bpf, pcapng_record_fn fn, void *ctx,
+void pcapng_read(FILE *f, uint64_t skip, const char *bpf, capture_record_fn fn, void *ctx,
                  const volatile sig_atomic_t *stop, struct pcapng_result *res)
 {
     memset(res, 0, sizeof *res);

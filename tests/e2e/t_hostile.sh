@@ -80,11 +80,23 @@ done
 run "$work/empty.pcap"
 says empty.pcap "not a capture file (empty file)"
 
-# A record header that is noise: the packets before it, and where it stopped.
-for f in random-after-header.pcap huge-caplen.pcap; do
-    run "$work/$f"
-    [ $rc -eq 0 ] || fail "$f: status $rc"
-    says "$f" "stopped reading at byte [0-9]* after $(($(first "$f") - 1)) packets (invalid packet capture length"
-    same_as_honest "$f"
-done
+# A record header that is noise: the packets before it, the damage skipped to the next good
+# record, and the packets after it; when only noise follows, where reading stopped.
+run "$work/huge-caplen.pcap"
+[ $rc -eq 0 ] || fail "huge-caplen.pcap: status $rc"
+says huge-caplen.pcap "damaged record at byte [0-9]* after $(($(first huge-caplen.pcap) - 1)) packets (invalid packet capture length 2147483632[^)]*): [0-9]* bytes skipped to the next good record$"
+same_as_honest huge-caplen.pcap
+
+run "$work/noise-inside.pcap"
+[ $rc -eq 0 ] || fail "noise-inside.pcap: status $rc"
+says noise-inside.pcap "damaged record at byte [0-9]* after $(($(first noise-inside.pcap) - 1)) packets (.*): [0-9]* bytes skipped to the next good record; 2 damaged stretches, [0-9]* bytes skipped in all$"
+same_as_honest noise-inside.pcap
+"$PS_BIN" -q -F csv -r - <"$work/noise-inside.pcap" 2>"$work/err" | tr -d '"' >"$work/out"
+grep -q "standard input: damaged record at byte" "$work/err" || fail "noise on standard input: $(cat "$work/err")"
+same_as_honest noise-inside.pcap
+
+run "$work/random-after-header.pcap"
+[ $rc -eq 0 ] || fail "random-after-header.pcap: status $rc"
+says random-after-header.pcap "stopped reading at byte [0-9]* after $(($(first random-after-header.pcap) - 1)) packets (invalid packet capture length [^;]*; no good record after it)"
+same_as_honest random-after-header.pcap
 echo "every lying capture was reported and its honest part used"

@@ -16,7 +16,7 @@
 
 static volatile unsigned sink;
 
-static bool touch(struct pcapng_record *rec, void *ctx)
+static bool touch(struct capture_record *rec, void *ctx)
 {
     unsigned *left = ctx;
     const struct capture_frame *f = &rec->frame;

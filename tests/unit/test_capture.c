@@ -417,6 +417,57 @@ static void test_lying_times(void)
                                 "last believable packet time\n");
 }
 
+/*
+ * A record header that is noise (noise.pcap: packet 4 claims 0x7ffffff0
+ * bytes): libpcap stops there; the damage is skipped to the next good record
+ * and the packets after it are read, in both byte orders and resolutions.
+ */
+static void damaged(const char *path, const char *name, const char *real)
+{
+    struct seen s;
+    struct capture_stats st;
+    const char *err;
+    uint64_t want[MAX_SEEN];
+    CU_ASSERT_EQUAL_FATAL(pcap_times(real, want, MAX_SEEN), 10);
+    const char *p[] = {path};
+    CU_ASSERT_EQUAL(read_paths(p, 1, NULL, &s, &st, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(s.n, 9);
+    for (unsigned i = 0; i < 9; i++)
+        CU_ASSERT_EQUAL(s.ts[i], want[i < 3 ? i : i + 1]);
+    CU_ASSERT_EQUAL(s.caplen[3], 66); /* packet 5 */
+    CU_ASSERT_EQUAL(st.inputs_truncated, 0);
+    /* 24 + 16+74 + 16+74 + 16+66: packet 4 starts at byte 286; it is 16 + 91 bytes. */
+    char line[512];
+    snprintf(line, sizeof line,
+             "portsleuth: warning: %s: damaged record at byte 286 after 3 packets (invalid packet "
+             "capture length 2147483632, bigger than snaplen of 262144): 107 bytes skipped to the "
+             "next good record\n",
+             name);
+    CU_ASSERT_STRING_EQUAL(err, line);
+}
+
+static void test_damaged_record(void)
+{
+    damaged(CAP "noise.pcap", CAP "noise.pcap", DEC "eth_tcp4.pcap");
+    damaged(CAP "noise-be-nano.pcap", CAP "noise-be-nano.pcap", DEC "eth_tcp4.pcap");
+    int fd = open(CAP "noise.pcap", O_RDONLY);
+    CU_ASSERT_FATAL(fd >= 0);
+    int saved = dup(STDIN_FILENO);
+    dup2(fd, STDIN_FILENO);
+    close(fd);
+    damaged("-", "standard input", DEC "eth_tcp4.pcap"); /* it reads forward only */
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+
+    /* The filter still applies past the damage. */
+    struct seen s;
+    struct capture_stats st;
+    const char *p[] = {CAP "noise.pcap"};
+    CU_ASSERT_EQUAL(read_paths(p, 1, "tcp[tcpflags] & tcp-push != 0", &s, &st, NULL), 0);
+    CU_ASSERT_EQUAL(s.n, 1); /* "hello" (packet 6); the banner was packet 4 */
+    CU_ASSERT_EQUAL(s.caplen[0], 73);
+}
+
 static void test_progress_text(void)
 {
     char line[160];
@@ -478,6 +529,7 @@ void suite_capture(void)
                {"pcapng with two link types", test_pcapng_two_linktypes},
                {"records over the snapshot length", test_over_snaplen},
                {"lying times and empty records", test_lying_times},
+               {"damaged record header", test_damaged_record},
                {"progress text", test_progress_text},
                {"live: missing interface", test_live_missing_interface},
                {"live: duration", test_live_duration});

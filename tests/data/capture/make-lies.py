@@ -15,6 +15,10 @@ lying-times.pcap           packet 1 at time zero (no believable time before it),
                            real packets 3, 5 and 7 at time zero, 2037 (the future) and
                            with 1500000 microseconds: records 1, 4, 6 and 8 lie about
                            time, record 3 about length.
+noise.pcap                 packet 4's header claims 0x7ffffff0 captured bytes (libpcap
+                           stops there); the 91 bytes after it and the packets after them
+                           are as they were.
+noise-be-nano.pcap         the same written big-endian with nanosecond timestamps.
 """
 import os
 import struct
@@ -66,6 +70,14 @@ def main():
         if i == 1:
             lying.append((sec, usec, b""))
     write("lying-times.pcap", pcap(0xA1B2C3D4, 262144, linktype, lying))
+    for name, e, nano in (("noise.pcap", "<", False), ("noise-be-nano.pcap", ">", True)):
+        out = struct.pack(e + "IHHiIII", 0xA1B23C4D if nano else 0xA1B2C3D4, 2, 4, 0, 0,
+                          262144, linktype)
+        for i, (sec, usec, frame) in enumerate(recs):
+            caplen = 0x7FFFFFF0 if i == 3 else len(frame)
+            out += struct.pack(e + "IIII", sec, usec * 1000 + 7 if nano else usec, caplen,
+                               len(frame)) + frame
+        write(name, out)
 
 
 if __name__ == "__main__":

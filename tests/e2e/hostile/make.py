@@ -3,8 +3,8 @@
 
     make.py OUTDIR [SOURCE.pcap]      (SOURCE defaults to pcaps/demo.pcap)
 
-Every lie is told by rewriting the headers of a real capture of the corpus, so what is
-honest in it is real traffic. Beside each lying file LIE, a file LIE.honest holds what an
+Every lie is told by rewriting the headers of a real capture of the corpus (or writing
+noise over some of its records), so what is honest in it is real traffic. Beside each lying file LIE, a file LIE.honest holds what an
 honest capture of the same packets would be (the packets before a cut, the records cut to
 the snapshot length as libpcap cuts them, the absurd times replaced by the last believable
 one, ...): t_hostile.sh checks that the report of the lie is the report of its honest twin,
@@ -102,14 +102,35 @@ for i, r in enumerate(recs):
     times.append([sec, usec, r[2], r[3]])
 write("bad-times.pcap", head + body(times), head + body(honest_times), first_bad)
 
-# Random bytes; an empty file; random bytes after a real beginning; an absurd caplen.
+# Random bytes; an empty file; random bytes after a real beginning.
 rnd = random.Random(7)
 write("random.bin", bytes(rnd.randrange(256) for _ in range(4096)))
 write("empty.pcap", b"")
 write("random-after-header.pcap", head + body(recs[:cut_at]) +
       bytes(rnd.randrange(256) for _ in range(3000)), head + body(recs[:cut_at]), cut_at + 1)
+# One record whose captured length no snapshot length allows: that record is lost, the
+# records after it are found again.
 write("huge-caplen.pcap", head + body(recs[:cut_at]) + record(*lie, caplen=0x7FFFFFF0) +
-      body(recs[cut_at + 1:]), head + body(recs[:cut_at]), cut_at + 1)
+      body(recs[cut_at + 1:]), head + body(recs[:cut_at] + recs[cut_at + 1:]), cut_at + 1)
+
+
+def noise(size):
+    junk = bytearray(rnd.randrange(256) for _ in range(size))
+    junk[11] = 0xFF  # where a record header's captured length would be: none allows it
+    return bytes(junk)
+
+
+# Noise written over two runs of whole records (as a damaged disk block would): those
+# records are lost, everything around them is read.
+runs = [(n // 4, n // 4 + 3), (n // 2, n // 2 + 2)]
+damaged, honest_recs, at = head, [], 0
+for a, b in runs:
+    damaged += body(recs[at:a]) + noise(len(body(recs[a:b])))
+    honest_recs += recs[at:a]
+    at = b
+damaged += body(recs[at:])
+honest_recs += recs[at:]
+write("noise-inside.pcap", damaged, head + body(honest_recs), runs[0][0] + 1)
 
 
 def block(btype, payload):
