@@ -14,7 +14,8 @@
  * on the stream; standard input goes through a counting stream so pipes have
  * offsets too). A pcapng file that libpcap 1.10 stops on for another reason
  * (interfaces of several link types, a record longer than the snapshot
- * length) is read on from that point by capture_pcapng.c.
+ * length) is read on from that point by capture_pcapng.c; a classic pcap
+ * file whose record header is noise, past the damage by capture_pcap.c.
  *
  * Records that lie are used for what they hold and told once per input
  * (take_record): a classic pcap record longer than the file's snapshot length
