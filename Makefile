@@ -117,10 +117,13 @@ demo: deps
 	$(MAKE) all
 	./portsleuth -F table pcaps/demo.pcap
 
+# Each suite's output is kept in build/check/ too, and tests/count.sh sums what they ran.
 check: deps
 	$(MAKE) all $(REL)/unit_tests $(ASN)/portsleuth $(ASN)/unit_tests
-	$(MAKE) unit e2e fuzz-smoke unit-asan e2e-asan
-	@echo "check: every suite passed"
+	@mkdir -p build/check; for t in unit e2e fuzz-smoke unit-asan e2e-asan; do \
+	  { $(MAKE) --no-print-directory $$t; echo $$? >build/check/$$t.rc; } 2>&1 | tee build/check/$$t.log; \
+	  [ "$$(cat build/check/$$t.rc)" = 0 ] || { echo "check: $$t failed"; exit 1; }; done
+	@tests/count.sh build/check
 
 unit: $(REL)/unit_tests
 	$(REL)/unit_tests

@@ -6,7 +6,9 @@
  * a callback. It knows nothing of what the frame contains. Problems with an
  * input (not a capture, cut off mid-packet, missing interface, no permission)
  * are reported as one line on stderr naming the input, and the other inputs
- * are still read.
+ * are still read. Records that lie (longer than the snapshot length, empty,
+ * with an absurd timestamp) are used for what they hold and reported once per
+ * input, with the number of the first such packet.
  */
 #ifndef PS_CAPTURE_H
 #define PS_CAPTURE_H
@@ -26,19 +28,29 @@ struct capture_frame {
 typedef bool (*capture_frame_fn)(const struct capture_frame *frame, void *ctx);
 
 struct capture_options {
-    const char *bpf;     /* filter expression, or NULL */
-    int snaplen;         /* live only; 0 = default (262144) */
-    bool promisc;        /* live only */
-    double duration_s;   /* live only; 0 = until stopped */
-    bool progress;       /* show progress on stderr (only if stderr is a terminal) */
+    const char *bpf;   /* filter expression, or NULL */
+    int snaplen;       /* live only; 0 = default (262144) */
+    bool promisc;      /* live only */
+    double duration_s; /* live only; 0 = until stopped */
+    bool progress;     /* show progress on stderr (only if stderr is a terminal) */
+    /*
+     * For the progress line: how many flows are active now (may be NULL). The
+     * capture stage knows nothing of flows; the caller that owns them answers.
+     */
+    uint64_t (*active_flows)(void *ctx);
+    void *active_flows_ctx;
 };
 
 struct capture_stats {
     uint64_t frames;
     uint64_t bytes;
-    unsigned inputs_read;    /* inputs opened successfully */
-    unsigned inputs_failed;  /* inputs that could not be read at all */
+    unsigned inputs_read;   /* inputs opened successfully */
+    unsigned inputs_failed; /* inputs that could not be read at all */
     unsigned inputs_truncated;
+    /* Records that lie (files only; each input also gets a warning naming the first). */
+    uint64_t records_over_snaplen; /* captured length beyond the file's snapshot length */
+    uint64_t records_empty;        /* no captured bytes */
+    uint64_t records_bad_time;     /* zero, invalid or future timestamp: time replaced */
     /* Live: what the kernel said at the end (pcap_stats). */
     bool have_kernel_stats;
     uint64_t kernel_received;

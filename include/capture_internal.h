@@ -1,33 +1,91 @@
 /*
- * capture_internal.h - what capture.c shares with capture_pcapng.c (not for other modules).
+ * capture_internal.h - what capture.c shares with its two readers for files libpcap gives
+ * up on (capture_pcapng.c, capture_pcap.c) and with the tests (not for other modules).
  */
 #ifndef PS_CAPTURE_INTERNAL_H
 #define PS_CAPTURE_INTERNAL_H
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "capture.h"
 
 struct pcapng_result {
-    uint64_t frames; /* frames delivered (after the skipped ones) */
-    uint64_t bytes;  /* their wire lengths */
-    bool stopped;    /* the callback or the stop flag ended reading */
-    bool failed;     /* the file is not readable as pcapng (why says so) */
-    bool cut;        /* the file ended, or went wrong, mid-block (why says so) */
-    long offset;     /* where reading stopped */
+    bool stopped; /* the callback or the stop flag ended reading */
+    bool failed;  /* the file is not readable as pcapng (why says so) */
+    bool cut;     /* the file ended, or went wrong, mid-block (why says so) */
+    long offset;  /* where reading stopped */
     char why[160];
+    char note[160]; /* interfaces of different link types, said once ("0: EN10MB, 1: RAW") */
+};
+
+/* One packet record of a file, as pcapng_read or pcap_read_rest found it. */
+struct capture_record {
+    struct capture_frame frame; /* caplen cut to the snapshot length */
+    uint32_t stored_len;        /* the captured length the record claims (before the cut) */
+    uint32_t snaplen;           /* the snapshot length; 0 when none was given */
+    bool matched;               /* the BPF filter, if any, takes it (pcapng_read only) */
+};
+
+/* Return false to stop reading. */
+typedef bool (*capture_record_fn)(struct capture_record *rec, void *ctx);
+
+/*
+ * Read a pcapng stream that libpcap 1.10 gave up on: interfaces of different
+ * link types, or a record longer than its interface's snapshot length. Every
+ * packet record goes to fn, in order, filtered or not; the first skip records
+ * are passed over (they were already read through libpcap). The BPF filter,
+ * if any, is compiled once per interface for its link type.
+ */
+void pcapng_read(FILE *f, uint64_t skip, const char *bpf, capture_record_fn fn, void *ctx,
+                 const volatile sig_atomic_t *stop, struct pcapng_result *res);
+
+/* A classic pcap file libpcap gave up on at a record header it would not take. */
+struct pcap_rest {
+    int linktype;
+    uint32_t snaplen;
+    unsigned hdr_len;        /* bytes of a record header: 16, or 24 in the old patched format */
+    bool swapped;            /* written in the other byte order */
+    bool nano;               /* nanosecond timestamps */
+    const uint64_t *good_us; /* the last believable packet time (0: none), kept by the caller */
+    uint64_t late_us;        /* packet times past this are absurd */
+};
+
+struct pcap_rest_result {
+    bool stopped; /* the callback or the stop flag ended reading */
+    bool cut;     /* the file ended inside a record (why says how) */
+    bool lost;    /* a damaged stretch ran to the end: no good record after lost_at */
+    long lost_at;
+    uint64_t stretches; /* damaged stretches skipped, and their bytes */
+    uint64_t skipped;
+    long first_at; /* the first stretch skipped: where it began and how long it was */
+    long first_len;
+    long offset; /* where reading stopped */
+    char why[80];
 };
 
 /*
- * Read a pcapng stream whose interfaces have different link types, which
- * libpcap 1.10 refuses. The first skip frames are passed over (they were
- * already delivered through libpcap). The BPF filter, if any, is compiled
- * once per interface for its link type.
+ * Read on from a damaged record header that began at damaged_at: scan for the
+ * next good record, then read records as libpcap would, scanning again at
+ * every header that is noise. f is positioned after the refused header.
  */
-void pcapng_read(FILE *f, uint64_t skip, const char *bpf, capture_frame_fn fn, void *ctx,
-                 const volatile sig_atomic_t *stop, struct pcapng_result *res);
+void pcap_read_rest(FILE *f, long damaged_at, const struct pcap_rest *p, capture_record_fn fn,
+                    void *ctx, const volatile sig_atomic_t *stop, struct pcap_rest_result *res);
+
+/* What the progress line shows. */
+struct progress_figures {
+    uint64_t done_bytes;  /* read so far, all inputs */
+    uint64_t total_bytes; /* of all inputs; 0 when not known (standard input) */
+    double packets_per_s;
+    uint64_t frames;
+    bool have_flows; /* the caller counts flows (capture_options.active_flows) */
+    uint64_t flows;
+};
+
+/* The progress line's text (without the carriage return that redraws it). */
+void capture_progress_text(char *buf, size_t len, const struct progress_figures *f);
 
 #endif

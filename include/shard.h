@@ -28,6 +28,11 @@ struct shard_pool;
 struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned threads,
                                      char *err, size_t errlen);
 void shard_pool_frame(struct shard_pool *p, const struct capture_frame *frame);
+/*
+ * Flows in the tables now, for the progress line. With workers it is what each
+ * said when it last handed ring space back (a few times per megabyte).
+ */
+uint64_t shard_pool_active_flows(struct shard_pool *p);
 /* End of input: every worker classifies what it still holds, then stops. */
 void shard_pool_finish(struct shard_pool *p);
 void shard_pool_print_stats(const struct shard_pool *p, FILE *out);

@@ -6,27 +6,42 @@
  * each input is opened with nanosecond timestamps - libpcap scales
  * microsecond files up, so one conversion serves pcap and pcapng of either
  * resolution - and read with pcap_next_ex. The BPF filter is compiled per
- * input because each input has its own link type. An input that cannot be
- * opened is reported on one line and skipped; one that ends mid-packet keeps
- * every packet before the cut and is reported with the byte offset where
- * reading stopped (ftell on the stream; standard input goes through a
- * counting stream so pipes have offsets too). A pcapng file whose interfaces
- * have several link types, which libpcap 1.10 stops on, is read on from that
- * point by capture_pcapng.c.
+ * input because each input has its own link type, and applied here rather
+ * than inside libpcap, so that every record is seen and packet numbers in
+ * warnings are the file's own. An input that cannot be opened is reported on
+ * one line and skipped; one that ends mid-packet keeps every packet before
+ * the cut and is reported with the byte offset where reading stopped (ftell
+ * on the stream; standard input goes through a counting stream so pipes have
+ * offsets too). A pcapng file that libpcap 1.10 stops on for another reason
+ * (interfaces of several link types, a record longer than the snapshot
+ * length) is read on from that point by capture_pcapng.c; a classic pcap
+ * file whose record header is noise, past the damage by capture_pcap.c.
+ *
+ * Records that lie are used for what they hold and told once per input
+ * (take_record): a classic pcap record longer than the file's snapshot length
+ * (libpcap cuts it silently; the stream position shows it, see
+ * struct record_walk), a record with no bytes, and a timestamp that cannot be
+ * packet time - zero, a fraction of a second that is a second or more, or
+ * more than a day past the wall clock. Such a timestamp would move packet
+ * time so far that every flow timed out; the packet gets the last believable
+ * packet time instead (it keeps its own while there is none).
  *
  * Live: pcap_create/pcap_activate, then a non-blocking handle polled with a
  * short timeout, so the stop flag and the duration are looked at a few times
  * a second even when no packet arrives. The stop flag is a volatile
  * sig_atomic_t set by capture_request_stop from main's signal handler.
  *
- * The wall clock is used for two things only: the progress line and the
- * live --duration. Packet time is whatever the capture says.
+ * The wall clock is used for three things only: the progress line, the live
+ * --duration, and the bound past which a file's timestamp is absurd. Packet
+ * time is otherwise whatever the capture says.
  */
 #include "capture.h"
 #include "capture_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>
@@ -43,6 +58,15 @@
 #define NS_PER_US 1000u
 #define US_PER_S 1000000u
 #define MS_PER_S 1000.0
+/* A file's packet time later than the wall clock plus this is absurd (clocks drift, not by days).
+ */
+#define FUTURE_SLACK_US (86400ull * US_PER_S)
+/* Classic pcap record headers: 16 bytes, 24 in the old patched format (its own magic). */
+#define PCAP_RECORD_HDR 16u
+#define PCAP_PATCHED_RECORD_HDR 24u
+#define MAGIC_PCAPNG 0x0a0d0d0au
+#define MAGIC_PATCHED 0xa1b2cd34u
+#define MAGIC_NANO 0xa1b23c4du
 
 static volatile sig_atomic_t stop_requested;
 
@@ -58,13 +82,16 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Packet time in microseconds, or 0 when the record's time is not a time at all. */
 static uint64_t timestamp_us(const struct timeval *tv, int precision)
 {
-    if (tv->tv_sec < 0 || tv->tv_usec < 0)
+    if (tv->tv_sec < 0 || tv->tv_usec < 0 || (uint64_t)tv->tv_sec >= UINT64_MAX / US_PER_S)
         return 0;
     uint64_t frac = (uint64_t)tv->tv_usec;
     if (precision == PCAP_TSTAMP_PRECISION_NANO)
         frac /= NS_PER_US;
+    if (frac >= US_PER_S) /* a fraction of a second that is a second or more */
+        return 0;
     return (uint64_t)tv->tv_sec * US_PER_S + frac;
 }
 
@@ -77,7 +104,23 @@ struct progress {
     double last_s;
     uint64_t last_frames;
     bool shown;
+    uint64_t (*active_flows)(void *ctx);
+    void *active_flows_ctx;
 };
+
+void capture_progress_text(char *buf, size_t len, const struct progress_figures *f)
+{
+    int n;
+    if (f->total_bytes)
+        n = snprintf(buf, len, "portsleuth: %.1f of %.1f MB, %.0f packets/s, %llu frames",
+                     (double)f->done_bytes / 1e6, (double)f->total_bytes / 1e6, f->packets_per_s,
+                     (unsigned long long)f->frames);
+    else
+        n = snprintf(buf, len, "portsleuth: %.1f MB, %.0f packets/s, %llu frames",
+                     (double)f->done_bytes / 1e6, f->packets_per_s, (unsigned long long)f->frames);
+    if (f->have_flows && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, ", %llu flows", (unsigned long long)f->flows);
+}
 
 static void progress_clear(struct progress *pr)
 {
@@ -93,14 +136,16 @@ static void progress_show(struct progress *pr, uint64_t file_pos, uint64_t frame
     double dt = now - pr->last_s;
     if (dt * MS_PER_S < PS_PROGRESS_INTERVAL_MS)
         return;
-    double rate = (double)(frames - pr->last_frames) / dt;
-    double done_mb = (double)(pr->done_bytes + file_pos) / 1e6;
-    if (pr->total_bytes)
-        fprintf(stderr, "\r\033[Kportsleuth: %.1f of %.1f MB, %.0f packets/s, %llu frames", done_mb,
-                (double)pr->total_bytes / 1e6, rate, (unsigned long long)frames);
-    else
-        fprintf(stderr, "\r\033[Kportsleuth: %.1f MB, %.0f packets/s, %llu frames", done_mb, rate,
-                (unsigned long long)frames);
+    struct progress_figures f = {.done_bytes = pr->done_bytes + file_pos,
+                                 .total_bytes = pr->total_bytes,
+                                 .packets_per_s = (double)(frames - pr->last_frames) / dt,
+                                 .frames = frames,
+                                 .have_flows = pr->active_flows != NULL};
+    if (f.have_flows)
+        f.flows = pr->active_flows(pr->active_flows_ctx);
+    char line[160];
+    capture_progress_text(line, sizeof line, &f);
+    fprintf(stderr, "\r\033[K%s", line);
     pr->last_s = now;
     pr->last_frames = frames;
     pr->shown = true;
@@ -198,11 +243,13 @@ static bool list_directory(struct input_list *l, const char *dir)
 
 /*
  * Standard input through a stream that counts what it read, so that ftell
- * works on a pipe and a cut-off capture on stdin still has an offset.
+ * works on a pipe and a cut-off capture on stdin still has an offset. It
+ * keeps the first bytes too: the magic number, which libpcap does not tell.
  */
 struct counted_fd {
     int fd;
     off64_t pos;
+    uint8_t magic[4];
 };
 
 static ssize_t counted_read(void *cookie, char *buf, size_t size)
@@ -212,6 +259,8 @@ static ssize_t counted_read(void *cookie, char *buf, size_t size)
     do
         n = read(c->fd, buf, size);
     while (n < 0 && errno == EINTR && !stop_requested);
+    for (ssize_t i = 0; i < n && c->pos + i < (off64_t)sizeof c->magic; i++)
+        c->magic[c->pos + i] = (uint8_t)buf[i];
     if (n > 0)
         c->pos += n;
     return n;
@@ -236,13 +285,12 @@ static int counted_close(void *cookie)
     return rc;
 }
 
-static FILE *open_stdin(void)
+static FILE *open_stdin(struct counted_fd **cookie)
 {
-    struct counted_fd *c = malloc(sizeof *c);
+    struct counted_fd *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->fd = dup(STDIN_FILENO); /* pcap_close closes the stream; fd 0 stays open */
-    c->pos = 0;
     if (c->fd < 0) {
         free(c);
         return NULL;
@@ -252,16 +300,25 @@ static FILE *open_stdin(void)
     FILE *f = fopencookie(c, "rb", io);
     if (!f)
         counted_close(c);
+    *cookie = f ? c : NULL;
     return f;
 }
 
-static bool apply_filter(pcap_t *p, const char *name, const char *expr)
+static bool compile_filter(pcap_t *p, const char *name, const char *expr, struct bpf_program *prog)
 {
-    struct bpf_program prog;
-    if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    if (pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
         fprintf(stderr, "portsleuth: %s: bad filter '%s': %s\n", name, expr, pcap_geterr(p));
         return false;
     }
+    return true;
+}
+
+/* Live: the kernel filters, so nothing it drops is copied to us. */
+static bool apply_filter(pcap_t *p, const char *name, const char *expr)
+{
+    struct bpf_program prog;
+    if (!compile_filter(p, name, expr, &prog))
+        return false;
     int rc = pcap_setfilter(p, &prog);
     pcap_freecode(&prog);
     if (rc != 0) {
@@ -271,11 +328,18 @@ static bool apply_filter(pcap_t *p, const char *name, const char *expr)
     return true;
 }
 
+/* The first four bytes of a file as a little-endian number (0 when unknown). */
+static uint32_t magic_of(const uint8_t b[4])
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
 /* Open one input as a capture. NULL (message printed) when it is not one. */
-static pcap_t *open_input(const char *path, const char *name, struct progress *pr)
+static pcap_t *open_input(const char *path, const char *name, struct progress *pr, uint32_t *magic)
 {
     bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? open_stdin() : fopen(path, "rb");
+    struct counted_fd *cookie = NULL;
+    FILE *f = is_stdin ? open_stdin(&cookie) : fopen(path, "rb");
     if (!f) {
         progress_clear(pr);
         fprintf(stderr, "portsleuth: %s: %s\n", name, strerror(errno));
@@ -292,9 +356,24 @@ static pcap_t *open_input(const char *path, const char *name, struct progress *p
         progress_clear(pr);
         fprintf(stderr, "portsleuth: %s: not a capture file (%s)\n", name,
                 empty ? "empty file" : errbuf);
+        return NULL;
     }
+    uint8_t b[4] = {0};
+    if (cookie)
+        memcpy(b, cookie->magic, sizeof b);
+    else if (pread(fileno(f), b, sizeof b, 0) != (ssize_t)sizeof b)
+        memset(b, 0, sizeof b);
+    *magic = magic_of(b);
     return p;
 }
+
+/* One kind of lie in one input: how many records tell it, and the first one's number. */
+struct oddity {
+    uint64_t count;
+    uint64_t first;
+};
+
+enum odd_kind { ODD_OVER_SNAPLEN, ODD_EMPTY, ODD_BAD_TIME, ODD_KINDS };
 
 struct reader {
     const struct capture_options *opt;
@@ -302,8 +381,89 @@ struct reader {
     void *ctx;
     struct capture_stats *stats;
     struct progress progress;
-    bool stopped; /* the callback or a signal asked to stop */
+    bool stopped;     /* the callback or a signal asked to stop */
+    uint64_t good_us; /* the last believable packet time; 0 while there is none */
+    uint64_t late_us; /* a packet time past this is absurd */
+    /* The input being read. */
+    uint64_t n;              /* its packet records so far, filtered out or not */
+    uint32_t over_snaplen;   /* the snapshot length the first long record exceeded */
+    struct bpf_program prog; /* the filter compiled for its link type */
+    bool has_prog;
+    struct oddity odd[ODD_KINDS];
 };
+
+static void note_odd(struct reader *r, enum odd_kind kind)
+{
+    if (r->odd[kind].count++ == 0)
+        r->odd[kind].first = r->n;
+}
+
+/*
+ * Every packet record of every input passes here, the ones the filter does
+ * not take too (so the numbers in warnings are the file's). stored_len is the
+ * captured length the record claims, which is more than frame->caplen when
+ * the record was cut to the snapshot length snaplen.
+ */
+static bool take_record(struct reader *r, struct capture_frame *frame, uint32_t stored_len,
+                        uint32_t snaplen, bool matched)
+{
+    r->n++;
+    if (stored_len > frame->caplen) {
+        if (r->odd[ODD_OVER_SNAPLEN].count == 0)
+            r->over_snaplen = snaplen;
+        note_odd(r, ODD_OVER_SNAPLEN);
+    }
+    if (frame->caplen == 0)
+        note_odd(r, ODD_EMPTY);
+    if (frame->ts_us == 0 || frame->ts_us > r->late_us) {
+        note_odd(r, ODD_BAD_TIME);
+        if (r->good_us)
+            frame->ts_us = r->good_us;
+    } else {
+        r->good_us = frame->ts_us;
+    }
+    if (!matched)
+        return true;
+    r->stats->frames++;
+    r->stats->bytes += frame->wire_len;
+    return r->fn(frame, r->ctx);
+}
+
+static const char *plural(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* One line per kind of lie the input told, at its end. */
+static void report_oddities(struct reader *r, const char *name)
+{
+    const struct oddity *o = r->odd;
+    if (o[ODD_OVER_SNAPLEN].count || o[ODD_EMPTY].count || o[ODD_BAD_TIME].count)
+        progress_clear(&r->progress);
+    if (o[ODD_OVER_SNAPLEN].count)
+        fprintf(stderr,
+                "portsleuth: warning: %s: %llu packet%s recorded longer than the snapshot length "
+                "%u (first: packet %llu); cut to %u bytes\n",
+                name, (unsigned long long)o[ODD_OVER_SNAPLEN].count,
+                plural(o[ODD_OVER_SNAPLEN].count), r->over_snaplen,
+                (unsigned long long)o[ODD_OVER_SNAPLEN].first, r->over_snaplen);
+    if (o[ODD_EMPTY].count)
+        fprintf(stderr,
+                "portsleuth: warning: %s: %llu packet%s with no captured bytes (first: packet "
+                "%llu); counted as malformed\n",
+                name, (unsigned long long)o[ODD_EMPTY].count, plural(o[ODD_EMPTY].count),
+                (unsigned long long)o[ODD_EMPTY].first);
+    if (o[ODD_BAD_TIME].count)
+        fprintf(stderr,
+                "portsleuth: warning: %s: %llu packet%s with a zero, invalid or future "
+                "timestamp (first: packet %llu); given the last believable packet time\n",
+                name, (unsigned long long)o[ODD_BAD_TIME].count, plural(o[ODD_BAD_TIME].count),
+                (unsigned long long)o[ODD_BAD_TIME].first);
+    r->stats->records_over_snaplen += o[ODD_OVER_SNAPLEN].count;
+    r->stats->records_empty += o[ODD_EMPTY].count;
+    r->stats->records_bad_time += o[ODD_BAD_TIME].count;
+    memset(r->odd, 0, sizeof r->odd);
+}
 
 /*
  * Reading stopped on an error. libpcap says "truncated" when the file ends
@@ -311,7 +471,7 @@ struct reader {
  * link type) also ends the input early. Either way the packets before it
  * were delivered, and the input counts as truncated.
  */
-static void report_cut(struct reader *r, pcap_t *p, const char *name, uint64_t frames)
+static void report_cut(struct reader *r, pcap_t *p, const char *name)
 {
     long pos = ftell(pcap_file(p));
     const char *why = pcap_geterr(p);
@@ -319,42 +479,146 @@ static void report_cut(struct reader *r, pcap_t *p, const char *name, uint64_t f
     progress_clear(&r->progress);
     if (pos >= 0)
         fprintf(stderr, "portsleuth: warning: %s: %s at byte %ld after %llu packets (%s)\n", name,
-                what, pos, (unsigned long long)frames, why);
+                what, pos, (unsigned long long)r->n, why);
     else
         fprintf(stderr, "portsleuth: warning: %s: %s after %llu packets (%s)\n", name, what,
-                (unsigned long long)frames, why);
+                (unsigned long long)r->n, why);
     r->stats->inputs_truncated++;
 }
 
-/* libpcap 1.10 refuses pcapng interfaces whose link type differs from the first one's. */
-static bool is_mixed_linktypes(pcap_t *p)
+static bool take_pcapng_record(struct capture_record *rec, void *ctx)
 {
-    return strstr(pcap_geterr(p), "different from the type of the first interface") != NULL;
+    return take_record(ctx, &rec->frame, rec->stored_len, rec->snaplen, rec->matched);
 }
 
 /*
- * Go on with our own pcapng reader from the frame libpcap stopped at. Returns
- * false if the file cannot be reopened (the caller then reports libpcap's stop).
+ * Go on with our own pcapng reader from the record libpcap stopped at.
+ * Returns false if the file cannot be reopened (the caller then reports
+ * libpcap's stop).
  */
-static bool read_rest_as_pcapng(struct reader *r, const char *path, const char *name, uint64_t done)
+static bool read_rest_as_pcapng(struct reader *r, const char *path, const char *name)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return false;
     struct pcapng_result res;
-    pcapng_read(f, done, r->opt->bpf, r->fn, r->ctx, &stop_requested, &res);
+    pcapng_read(f, r->n, r->opt->bpf, take_pcapng_record, r, &stop_requested, &res);
     fclose(f);
-    r->stats->frames += res.frames;
-    r->stats->bytes += res.bytes;
+    if (res.note[0]) {
+        progress_clear(&r->progress);
+        fprintf(stderr, "portsleuth: note: %s: %s\n", name, res.note);
+    }
     if (res.stopped)
         r->stopped = true;
     if (res.cut || res.failed) {
         progress_clear(&r->progress);
         fprintf(stderr, "portsleuth: warning: %s: %s at byte %ld after %llu packets (%s)\n", name,
                 strstr(res.why, "truncated") ? "capture cut off" : "stopped reading", res.offset,
-                (unsigned long long)(done + res.frames), res.why);
+                (unsigned long long)r->n, res.why);
         r->stats->inputs_truncated++;
     }
+    if (res.offset > 0)
+        r->progress.done_bytes += (uint64_t)res.offset;
+    return true;
+}
+
+/*
+ * libpcap cuts a classic pcap record longer than the file's snapshot length
+ * to that length and skips the rest without a word. Such a record comes back
+ * exactly snaplen long, so only then is the stream position looked at
+ * (ftell): the record held what the stream advanced by, less its header.
+ * Between those looks the position is kept by adding up the records.
+ */
+struct record_walk {
+    unsigned hdr_len; /* bytes of a record header; 0: not a classic pcap, nothing to watch */
+    uint32_t snaplen;
+    long next; /* where the next record starts; -1 when not known */
+};
+
+static void walk_start(struct record_walk *w, pcap_t *p, uint32_t magic)
+{
+    bool classic = magic != MAGIC_PCAPNG && magic != 0;
+    bool patched = magic == MAGIC_PATCHED || magic == __builtin_bswap32(MAGIC_PATCHED);
+    w->hdr_len = !classic ? 0 : patched ? PCAP_PATCHED_RECORD_HDR : PCAP_RECORD_HDR;
+    w->snaplen = pcap_snapshot(p) > 0 ? (uint32_t)pcap_snapshot(p) : 0;
+    w->next = w->hdr_len ? ftell(pcap_file(p)) : -1;
+}
+
+/* The captured length the record just read claimed. */
+static uint32_t walk_record(struct record_walk *w, pcap_t *p, uint32_t caplen)
+{
+    if (!w->hdr_len)
+        return caplen;
+    long start = w->next;
+    if (caplen != w->snaplen) {
+        w->next = start >= 0 ? start + (long)w->hdr_len + (long)caplen : -1;
+        return caplen;
+    }
+    w->next = ftell(pcap_file(p));
+    if (start < 0 || w->next < 0 || w->next - start <= (long)w->hdr_len + (long)caplen)
+        return caplen;
+    long stored = w->next - start - (long)w->hdr_len;
+    return stored > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)stored;
+}
+
+/* capture_pcap.c leaves the filter to us: it was compiled for this input's link type. */
+static bool take_pcap_record(struct capture_record *rec, void *ctx)
+{
+    struct reader *r = ctx;
+    struct pcap_pkthdr h = {.caplen = rec->frame.caplen, .len = rec->frame.wire_len};
+    bool matched = !r->has_prog || pcap_offline_filter(&r->prog, &h, rec->frame.data);
+    return take_record(r, &rec->frame, rec->stored_len, rec->snaplen, matched);
+}
+
+/*
+ * libpcap refused a classic pcap record header (a length no snapshot length
+ * allows): read on past the damage with capture_pcap.c. Returns false when
+ * the damage cannot be placed (the caller then reports libpcap's stop).
+ */
+static bool read_rest_as_pcap(struct reader *r, pcap_t *p, const char *name,
+                              const struct record_walk *walk, uint32_t magic)
+{
+    if (!walk->hdr_len || walk->next < 0)
+        return false;
+    char why[PCAP_ERRBUF_SIZE];
+    snprintf(why, sizeof why, "%s", pcap_geterr(p));
+    uint64_t before = r->n;
+    struct pcap_rest rest = {
+        .linktype = pcap_datalink(p),
+        .snaplen = walk->snaplen,
+        .hdr_len = walk->hdr_len,
+        .swapped = pcap_is_swapped(p) == 1,
+        .nano = magic == MAGIC_NANO || magic == __builtin_bswap32(MAGIC_NANO),
+        .good_us = &r->good_us,
+        .late_us = r->late_us,
+    };
+    struct pcap_rest_result res;
+    pcap_read_rest(pcap_file(p), walk->next, &rest, take_pcap_record, r, &stop_requested, &res);
+    progress_clear(&r->progress);
+    if (res.stretches)
+        fprintf(stderr,
+                "portsleuth: warning: %s: damaged record at byte %ld after %llu packets (%s): "
+                "%ld bytes skipped to the next good record",
+                name, res.first_at, (unsigned long long)before, why, res.first_len);
+    if (res.stretches > 1)
+        fprintf(stderr, "; %llu damaged stretches, %llu bytes skipped in all",
+                (unsigned long long)res.stretches, (unsigned long long)res.skipped);
+    if (res.stretches)
+        fputc('\n', stderr);
+    if (res.lost)
+        fprintf(stderr,
+                "portsleuth: warning: %s: stopped reading at byte %ld after %llu packets (%s; no "
+                "good record after it)\n",
+                name, res.lost_at, (unsigned long long)r->n,
+                res.lost_at == walk->next ? why : "a record header that is noise");
+    if (res.cut)
+        fprintf(stderr,
+                "portsleuth: warning: %s: capture cut off at byte %ld after %llu packets (%s)\n",
+                name, res.offset, (unsigned long long)r->n, res.why);
+    if (res.lost || res.cut)
+        r->stats->inputs_truncated++;
+    if (res.stopped)
+        r->stopped = true;
     if (res.offset > 0)
         r->progress.done_bytes += (uint64_t)res.offset;
     return true;
@@ -364,22 +628,27 @@ static bool read_rest_as_pcapng(struct reader *r, const char *path, const char *
 static int read_input(struct reader *r, const char *path)
 {
     const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
-    pcap_t *p = open_input(path, name, &r->progress);
+    uint32_t magic = 0;
+    pcap_t *p = open_input(path, name, &r->progress, &magic);
     if (!p) {
         r->stats->inputs_failed++;
         return 1;
     }
-    if (r->opt->bpf && *r->opt->bpf && !apply_filter(p, name, r->opt->bpf)) {
+    r->has_prog = r->opt->bpf && *r->opt->bpf;
+    if (r->has_prog && !compile_filter(p, name, r->opt->bpf, &r->prog)) {
         pcap_close(p);
         r->stats->inputs_failed++;
         return 1;
     }
     r->stats->inputs_read++;
+    r->n = 0;
     struct capture_frame frame = {.linktype = pcap_datalink(p)};
     int precision = pcap_get_tstamp_precision(p);
-    uint64_t frames = 0;
+    struct record_walk walk;
+    walk_start(&walk, p, magic);
     struct pcap_pkthdr *hdr;
     const u_char *data;
+    bool handed_over = false; /* capture_pcapng.c read the rest */
     for (;;) {
         if (stop_requested) {
             r->stopped = true;
@@ -389,31 +658,43 @@ static int read_input(struct reader *r, const char *path)
         if (rc == PCAP_ERROR_BREAK) /* end of file */
             break;
         if (rc != 1) {
-            if (!is_mixed_linktypes(p) || strcmp(path, "-") == 0 ||
-                !read_rest_as_pcapng(r, path, name, frames))
-                report_cut(r, p, name, frames);
+            /*
+             * A pcapng block libpcap will not take: ours reads on (not from a pipe:
+             * it reads the file again from the start). A classic pcap record header
+             * that is noise: capture_pcap.c looks for the next good record.
+             */
+            const char *why = pcap_geterr(p);
+            bool cut = strstr(why, "truncated") != NULL;
+            if (magic == MAGIC_PCAPNG)
+                handed_over = !cut && strcmp(path, "-") != 0 && read_rest_as_pcapng(r, path, name);
+            else if (strstr(why, "invalid packet capture length"))
+                handed_over = read_rest_as_pcap(r, p, name, &walk, magic);
+            if (!handed_over)
+                report_cut(r, p, name);
             break;
         }
-        frames++;
+        uint32_t stored = walk_record(&walk, p, hdr->caplen);
         frame.data = data;
         frame.caplen = hdr->caplen;
         frame.wire_len = hdr->len;
         frame.ts_us = timestamp_us(&hdr->ts, precision);
-        r->stats->frames++;
-        r->stats->bytes += hdr->len;
-        if (!r->fn(&frame, r->ctx)) {
+        bool matched = !r->has_prog || pcap_offline_filter(&r->prog, hdr, data);
+        if (!take_record(r, &frame, stored, walk.snaplen, matched)) {
             r->stopped = true;
             break;
         }
-        if (r->progress.on && r->stats->frames % PROGRESS_CHECK_FRAMES == 0) {
+        if (r->progress.on && r->n % PROGRESS_CHECK_FRAMES == 0) {
             long pos = ftell(pcap_file(p));
             progress_show(&r->progress, pos > 0 ? (uint64_t)pos : 0, r->stats->frames);
         }
     }
     long pos = ftell(pcap_file(p));
-    if (pos > 0)
+    if (pos > 0 && !handed_over)
         r->progress.done_bytes += (uint64_t)pos;
     pcap_close(p);
+    if (r->has_prog)
+        pcap_freecode(&r->prog);
+    report_oddities(r, name);
     return 0;
 }
 
@@ -452,9 +733,12 @@ int capture_read_files(const char *const *paths, int npaths, const struct captur
     stop_requested = 0;
     struct input_list inputs = {0};
     struct reader r = {.opt = opt, .fn = fn, .ctx = ctx, .stats = stats};
+    r.late_us = (uint64_t)time(NULL) * US_PER_S + FUTURE_SLACK_US;
     int status = expand_paths(paths, npaths, &inputs, stats, &r.progress.total_bytes);
     r.progress.on = opt->progress && isatty(STDERR_FILENO);
     r.progress.last_s = now_s();
+    r.progress.active_flows = opt->active_flows;
+    r.progress.active_flows_ctx = opt->active_flows_ctx;
     for (size_t i = 0; i < inputs.n && !r.stopped; i++)
         if (read_input(&r, inputs.paths[i]) != 0)
             status = 1;
@@ -490,6 +774,21 @@ static void live_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_cha
     }
 }
 
+/* Which permission is missing, and the two ways to have it, naming this binary. */
+static void report_no_permission(const char *iface, bool promisc)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        snprintf(exe, sizeof exe, "portsleuth");
+    else
+        exe[n] = '\0';
+    fprintf(stderr,
+            "portsleuth: permission denied capturing on '%s'%s: run as root, or give the binary "
+            "the capture capabilities: setcap cap_net_raw,cap_net_admin=eip %s\n",
+            iface, promisc ? " in promiscuous mode" : "", exe);
+}
+
 static void report_activate_error(pcap_t *p, const char *iface, int rc)
 {
     switch (rc) {
@@ -498,10 +797,11 @@ static void report_activate_error(pcap_t *p, const char *iface, int rc)
         break;
     case PCAP_ERROR_PERM_DENIED:
     case PCAP_ERROR_PROMISC_PERM_DENIED:
-        fprintf(stderr,
-                "portsleuth: permission denied on '%s': run as root or give the binary "
-                "CAP_NET_RAW,CAP_NET_ADMIN\n",
-                iface);
+        /* Without privileges libpcap cannot even look the name up: say which it is. */
+        if (strcmp(iface, "any") != 0 && if_nametoindex(iface) == 0)
+            fprintf(stderr, "portsleuth: no such interface '%s' (see `ip link`)\n", iface);
+        else
+            report_no_permission(iface, rc == PCAP_ERROR_PROMISC_PERM_DENIED);
         break;
     case PCAP_ERROR_IFACE_NOT_UP:
         fprintf(stderr, "portsleuth: interface '%s' is down (ip link set %s up)\n", iface, iface);

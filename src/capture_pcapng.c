@@ -3,8 +3,11 @@
  *
  * libpcap 1.10 stops on a pcapng file whose interfaces have different link
  * types (Ethernet and Linux cooked, say, from a capture on several
- * interfaces). capture.c then reopens the file here and goes on from where
- * libpcap stopped. This reader walks the blocks itself: section headers
+ * interfaces), and on a record longer than the snapshot length. capture.c
+ * then reopens the file here and goes on from where libpcap stopped. A record
+ * longer than its interface's snapshot length is cut to it, as libpcap cuts
+ * classic pcap records, and the caller is told. This reader walks the blocks
+ * itself: section headers
  * (byte order), interface descriptions (link type, snap length, timestamp
  * resolution and offset) and the three packet blocks (enhanced, simple,
  * obsolete); every other block is skipped by its length. Every length is
@@ -32,6 +35,7 @@
 #define OPT_IF_TSOFFSET 14
 #define US_PER_S 1000000u
 #define TSOFFSET_MAX_S 10000000000ll
+#define LINKTYPE_RAW 101
 
 struct ng_iface {
     int linktype;
@@ -128,6 +132,18 @@ static void read_idb_options(struct ng_reader *r, struct ng_iface *i, const uint
     }
 }
 
+/*
+ * A pcapng interface names a LINKTYPE_ value; libpcap's names are for DLT_
+ * values, which are the same numbers except for a few (raw IP is 101 here).
+ */
+static const char *linktype_name(int linktype)
+{
+    if (linktype == LINKTYPE_RAW)
+        return "RAW";
+    const char *name = pcap_datalink_val_to_name(linktype);
+    return name ? name : "unknown";
+}
+
 static bool add_iface(struct ng_reader *r, const uint8_t *body, uint32_t len)
 {
     if (len < 8) {
@@ -144,6 +160,11 @@ static bool add_iface(struct ng_reader *r, const uint8_t *body, uint32_t len)
     i->snaplen = u32(r, body + 4);
     i->tsresol = 6;
     read_idb_options(r, i, body + 8, len - 8);
+    if (r->nifaces > 0 && i->linktype != r->ifaces[0].linktype && !r->res->note[0])
+        snprintf(r->res->note, sizeof r->res->note,
+                 "interfaces of different link types (0: %s, %u: %s); each packet is decoded "
+                 "by its own interface's type",
+                 linktype_name(r->ifaces[0].linktype), r->nifaces, linktype_name(i->linktype));
     if (r->bpf && *r->bpf) {
         pcap_t *dead = pcap_open_dead(i->linktype, i->snaplen ? (int)i->snaplen : 262144);
         if (!dead || pcap_compile(dead, &i->prog, r->bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
@@ -160,28 +181,28 @@ static bool add_iface(struct ng_reader *r, const uint8_t *body, uint32_t len)
     return true;
 }
 
-/* Hand one packet to the callback unless it is skipped or filtered out. */
+/* Hand one packet record to the callback unless it is skipped. */
 static bool deliver(struct ng_reader *r, uint64_t *skip, const struct ng_iface *i,
                     const uint8_t *data, uint32_t caplen, uint32_t wire, uint64_t ts,
-                    capture_frame_fn fn, void *ctx)
+                    capture_record_fn fn, void *ctx)
 {
-    if (i->has_prog) {
-        struct pcap_pkthdr h = {.caplen = caplen, .len = wire};
-        if (!pcap_offline_filter(&i->prog, &h, data))
-            return true;
-    }
     if (*skip) {
         (*skip)--;
         return true;
     }
-    struct capture_frame frame = {.linktype = i->linktype,
-                                  .data = data,
-                                  .caplen = caplen,
-                                  .wire_len = wire,
-                                  .ts_us = ts_us(i, ts)};
-    r->res->frames++;
-    r->res->bytes += wire;
-    return fn(&frame, ctx);
+    struct capture_record rec = {.stored_len = caplen, .snaplen = i->snaplen, .matched = true};
+    if (i->snaplen && caplen > i->snaplen)
+        caplen = i->snaplen;
+    rec.frame = (struct capture_frame){.linktype = i->linktype,
+                                       .data = data,
+                                       .caplen = caplen,
+                                       .wire_len = wire,
+                                       .ts_us = ts_us(i, ts)};
+    if (i->has_prog) {
+        struct pcap_pkthdr h = {.caplen = caplen, .len = wire};
+        rec.matched = pcap_offline_filter(&i->prog, &h, data) != 0;
+    }
+    return fn(&rec, ctx);
 }
 
 /* The packet in a block body, or false (why set) if its lengths do not fit. */
@@ -281,7 +302,7 @@ static int next_block(struct ng_reader *r, uint32_t *type, uint32_t *len)
     return 1;
 }
 
-void pcapng_read(FILE *f, uint64_t skip, const char *bpf, capture_frame_fn fn, void *ctx,
+void pcapng_read(FILE *f, uint64_t skip, const char *bpf, capture_record_fn fn, void *ctx,
                  const volatile sig_atomic_t *stop, struct pcapng_result *res)
 {
     memset(res, 0, sizeof *res);

@@ -443,6 +443,11 @@ static bool on_frame(const struct capture_frame *frame, void *ctx)
     return true;
 }
 
+static uint64_t active_flows(void *ctx)
+{
+    return shard_pool_active_flows(((struct run *)ctx)->pool);
+}
+
 static void on_record_changed(const struct endpoint_record *rec, void *ctx)
 {
     struct run *r = ctx;
@@ -581,6 +586,8 @@ int main(int argc, char **argv)
         .promisc = c.promisc,
         .duration_s = c.duration,
         .progress = !c.quiet && isatty(STDERR_FILENO),
+        .active_flows = active_flows,
+        .active_flows_ctx = &run,
     };
     struct capture_stats cstats = {0};
     if (c.iface) {
@@ -622,6 +629,11 @@ int main(int argc, char **argv)
                         "%u truncated\n",
                 (unsigned long long)cstats.frames, (unsigned long long)cstats.bytes,
                 cstats.inputs_read, cstats.inputs_failed, cstats.inputs_truncated);
+        fprintf(stderr, "capture: records %llu over the snapshot length, %llu empty, %llu with "
+                        "absurd times\n",
+                (unsigned long long)cstats.records_over_snaplen,
+                (unsigned long long)cstats.records_empty,
+                (unsigned long long)cstats.records_bad_time);
         shard_pool_print_stats(pool, stderr);
         fprintf(stderr, "inventory: %zu endpoints\n", inventory_count(inv));
     }

@@ -77,6 +77,7 @@ struct worker {
     alignas(64) _Atomic size_t tail; /* written by the worker */
     size_t head_seen;                /* worker's copy of head */
     struct sleeper dispatcher_sleep; /* the dispatcher sleeps here when the ring is full */
+    _Atomic uint64_t active_flows;   /* its flow table's count as of the last release */
 };
 
 struct shard_pool {
@@ -259,6 +260,8 @@ static bool has_records(struct worker *w)
 /* Worker: hand the bytes read so far back to the dispatcher, waking it if it waits for them. */
 static void release_space(struct worker *w, size_t tail)
 {
+    atomic_store_explicit(&w->active_flows, engine_flow_stats(w->engine)->active,
+                          memory_order_relaxed);
     atomic_store(&w->tail, tail);
     if (atomic_load(&w->dispatcher_sleep.waiting))
         wake(&w->dispatcher_sleep);
@@ -386,6 +389,16 @@ void shard_pool_finish(struct shard_pool *p)
             pthread_join(p->workers[i].thread, NULL);
             p->workers[i].started = false;
         }
+}
+
+uint64_t shard_pool_active_flows(struct shard_pool *p)
+{
+    if (p->single)
+        return engine_flow_stats(p->single)->active;
+    uint64_t n = 0;
+    for (unsigned i = 0; i < p->n; i++)
+        n += atomic_load_explicit(&p->workers[i].active_flows, memory_order_relaxed);
+    return n;
 }
 
 void shard_pool_print_stats(const struct shard_pool *p, FILE *out)

@@ -4,8 +4,8 @@
  *
  * The input is the file. The first byte, when the input is long enough,
  * picks whether a BPF filter is compiled per interface (odd) and how many
- * frames are skipped (the rest of the byte / 2), as after a libpcap stop.
- * Every delivered frame is read end to end so AddressSanitizer sees any
+ * records are skipped (the rest of the byte / 2), as after a libpcap stop.
+ * Every record's frame is read end to end so AddressSanitizer sees any
  * frame that points outside its block.
  */
 #include <signal.h>
@@ -16,9 +16,10 @@
 
 static volatile unsigned sink;
 
-static bool touch(const struct capture_frame *f, void *ctx)
+static bool touch(struct capture_record *rec, void *ctx)
 {
     unsigned *left = ctx;
+    const struct capture_frame *f = &rec->frame;
     for (uint32_t i = 0; i < f->caplen; i++)
         sink += f->data[i];
     return --*left > 0;

@@ -4,8 +4,9 @@
  * The inputs are the real captures of tests/data/decode/ and, under
  * tests/data/capture/, a directory of two of them (plus a subdirectory that
  * must not be read), the same captures cut mid-packet with head -c, an
- * empty file and a text file. Expected frames and timestamps are read from
- * the files' own bytes, not repeated here.
+ * empty file, a text file, and the real packets of eth_tcp4.pcap in files
+ * whose headers lie (make-lies.py). Expected frames and timestamps are read
+ * from the files' own bytes, not repeated here.
  */
 #include <fcntl.h>
 #include <pcap/pcap.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "capture_internal.h"
 #include "unit.h"
 
 #define DEC "tests/data/decode/"
@@ -26,6 +28,8 @@ struct seen {
     unsigned n;
     int linktype[MAX_SEEN];
     uint32_t caplen[MAX_SEEN];
+    uint32_t wire_len[MAX_SEEN];
+    uint32_t sum[MAX_SEEN]; /* of the captured bytes */
     uint64_t ts[MAX_SEEN];
     unsigned stop_after; /* 0: never stop */
 };
@@ -36,6 +40,10 @@ static bool record(const struct capture_frame *f, void *ctx)
     if (s->n < MAX_SEEN) {
         s->linktype[s->n] = f->linktype;
         s->caplen[s->n] = f->caplen;
+        s->wire_len[s->n] = f->wire_len;
+        s->sum[s->n] = 0;
+        for (uint32_t i = 0; i < f->caplen; i++)
+            s->sum[s->n] = s->sum[s->n] * 31u + f->data[i];
         s->ts[s->n] = f->ts_us;
     }
     s->n++;
@@ -287,7 +295,12 @@ static void two_linktypes(const char *path)
     }
     CU_ASSERT_EQUAL(st.frames, ne + ns);
     CU_ASSERT_EQUAL(st.inputs_truncated, 0);
-    CU_ASSERT_STRING_EQUAL(err, "");
+    char want[512];
+    snprintf(want, sizeof want,
+             "portsleuth: note: %s: interfaces of different link types (0: EN10MB, 1: "
+             "LINUX_SLL); each packet is decoded by its own interface's type\n",
+             path);
+    CU_ASSERT_STRING_EQUAL(err, want);
 
     CU_ASSERT_EQUAL(read_paths(p, 1, "tcp[tcpflags] & tcp-syn != 0", &s, &st, NULL), 0);
     CU_ASSERT_EQUAL(s.n, 4);
@@ -306,6 +319,175 @@ static void test_pcapng_two_linktypes(void)
     CU_ASSERT_EQUAL(s.n, 10 + 10 - 1);
     CU_ASSERT_EQUAL(st.inputs_truncated, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "mixed-cut.pcapng: capture cut off at byte 2150"));
+}
+
+/*
+ * Records longer than the snapshot length: cut to it, told once with the
+ * first packet's number, and the records after them still in step. Packets 1
+ * and 2 are exactly as long as the snapshot length and are not told.
+ */
+static void over_snaplen(const char *path, const char *name)
+{
+    struct seen s, ref;
+    struct capture_stats st;
+    const char *err;
+    const char *real[] = {DEC "eth_tcp4.pcap"};
+    CU_ASSERT_EQUAL_FATAL(read_paths(real, 1, NULL, &ref, &st, NULL), 0);
+    const char *p[] = {path};
+    CU_ASSERT_EQUAL(read_paths(p, 1, NULL, &s, &st, &err), 0);
+    char want[512];
+    snprintf(want, sizeof want,
+             "portsleuth: warning: %s: 1 packet recorded longer than the snapshot length 74 "
+             "(first: packet 4); cut to 74 bytes\n",
+             name);
+    CU_ASSERT_STRING_EQUAL(err, want);
+    CU_ASSERT_EQUAL(st.records_over_snaplen, 1);
+    CU_ASSERT_EQUAL(st.inputs_truncated, 0);
+    CU_ASSERT_EQUAL_FATAL(s.n, ref.n);
+    for (unsigned i = 0; i < s.n; i++) {
+        CU_ASSERT_EQUAL(s.ts[i], ref.ts[i]);
+        CU_ASSERT_EQUAL(s.wire_len[i], ref.wire_len[i]);
+        if (i != 3) {
+            CU_ASSERT_EQUAL(s.caplen[i], ref.caplen[i]);
+            CU_ASSERT_EQUAL(s.sum[i], ref.sum[i]);
+        }
+    }
+    CU_ASSERT_EQUAL(ref.caplen[3], 91);
+    CU_ASSERT_EQUAL(s.caplen[3], 74);
+}
+
+static void test_over_snaplen(void)
+{
+    over_snaplen(CAP "over-snaplen.pcap", CAP "over-snaplen.pcap");
+    /* 24-byte record headers: no false alarm on the records of exactly 74 bytes. */
+    over_snaplen(CAP "over-snaplen-patched.pcap", CAP "over-snaplen-patched.pcap");
+    /* libpcap 1.10 stops at the long block; our pcapng reader goes on from it. */
+    over_snaplen(CAP "over-snaplen.pcapng", CAP "over-snaplen.pcapng");
+
+    int fd = open(CAP "over-snaplen.pcap", O_RDONLY);
+    CU_ASSERT_FATAL(fd >= 0);
+    int saved = dup(STDIN_FILENO);
+    dup2(fd, STDIN_FILENO);
+    close(fd);
+    over_snaplen("-", "standard input"); /* the magic number comes through the pipe reader */
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+
+    /* The packet numbers are the file's, whatever the filter takes. */
+    struct seen s;
+    struct capture_stats st;
+    const char *err;
+    const char *p[] = {CAP "over-snaplen.pcap"};
+    CU_ASSERT_EQUAL(read_paths(p, 1, "tcp[tcpflags] & tcp-push != 0", &s, &st, &err), 0);
+    CU_ASSERT_EQUAL(s.n, 2);
+    CU_ASSERT_EQUAL(s.caplen[0], 74);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "(first: packet 4)"));
+}
+
+/*
+ * Empty records and times that cannot be packet time (make-lies.py lists
+ * them): each record with a zero, invalid or future time gets the last
+ * believable one, except the first, which has none to get.
+ */
+static void test_lying_times(void)
+{
+    struct seen s;
+    struct capture_stats st;
+    const char *err;
+    uint64_t want[MAX_SEEN];
+    unsigned nw = pcap_times(DEC "eth_tcp4.pcap", want, MAX_SEEN);
+    CU_ASSERT_EQUAL_FATAL(nw, 10);
+    const char *p[] = {CAP "lying-times.pcap", DEC "eth_tcp4.pcap"};
+    CU_ASSERT_EQUAL(read_paths(p, 2, NULL, &s, &st, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(s.n, 11 + 10);
+    const uint64_t got[] = {0,       want[1], want[1], want[1], want[3], want[3],
+                            want[5], want[5], want[7], want[8], want[9]};
+    for (unsigned i = 0; i < 11; i++)
+        CU_ASSERT_EQUAL(s.ts[i], got[i]);
+    CU_ASSERT_EQUAL(s.caplen[2], 0);
+    for (unsigned i = 0; i < 10; i++) /* the next file is read as it is */
+        CU_ASSERT_EQUAL(s.ts[11 + i], want[i]);
+    CU_ASSERT_EQUAL(st.records_bad_time, 4);
+    CU_ASSERT_EQUAL(st.records_empty, 1);
+    CU_ASSERT_EQUAL(st.records_over_snaplen, 0);
+    CU_ASSERT_STRING_EQUAL(err, "portsleuth: warning: " CAP "lying-times.pcap: 1 packet with no "
+                                "captured bytes (first: packet 3); counted as malformed\n"
+                                "portsleuth: warning: " CAP "lying-times.pcap: 4 packets with a "
+                                "zero, invalid or future timestamp (first: packet 1); given the "
+                                "last believable packet time\n");
+}
+
+/*
+ * A record header that is noise (noise.pcap: packet 4 claims 0x7ffffff0
+ * bytes): libpcap stops there; the damage is skipped to the next good record
+ * and the packets after it are read, in both byte orders and resolutions.
+ */
+static void damaged(const char *path, const char *name, const char *real)
+{
+    struct seen s;
+    struct capture_stats st;
+    const char *err;
+    uint64_t want[MAX_SEEN];
+    CU_ASSERT_EQUAL_FATAL(pcap_times(real, want, MAX_SEEN), 10);
+    const char *p[] = {path};
+    CU_ASSERT_EQUAL(read_paths(p, 1, NULL, &s, &st, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(s.n, 9);
+    for (unsigned i = 0; i < 9; i++)
+        CU_ASSERT_EQUAL(s.ts[i], want[i < 3 ? i : i + 1]);
+    CU_ASSERT_EQUAL(s.caplen[3], 66); /* packet 5 */
+    CU_ASSERT_EQUAL(st.inputs_truncated, 0);
+    /* 24 + 16+74 + 16+74 + 16+66: packet 4 starts at byte 286; it is 16 + 91 bytes. */
+    char line[512];
+    snprintf(line, sizeof line,
+             "portsleuth: warning: %s: damaged record at byte 286 after 3 packets (invalid packet "
+             "capture length 2147483632, bigger than snaplen of 262144): 107 bytes skipped to the "
+             "next good record\n",
+             name);
+    CU_ASSERT_STRING_EQUAL(err, line);
+}
+
+static void test_damaged_record(void)
+{
+    damaged(CAP "noise.pcap", CAP "noise.pcap", DEC "eth_tcp4.pcap");
+    damaged(CAP "noise-be-nano.pcap", CAP "noise-be-nano.pcap", DEC "eth_tcp4.pcap");
+    int fd = open(CAP "noise.pcap", O_RDONLY);
+    CU_ASSERT_FATAL(fd >= 0);
+    int saved = dup(STDIN_FILENO);
+    dup2(fd, STDIN_FILENO);
+    close(fd);
+    damaged("-", "standard input", DEC "eth_tcp4.pcap"); /* it reads forward only */
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+
+    /* The filter still applies past the damage. */
+    struct seen s;
+    struct capture_stats st;
+    const char *p[] = {CAP "noise.pcap"};
+    CU_ASSERT_EQUAL(read_paths(p, 1, "tcp[tcpflags] & tcp-push != 0", &s, &st, NULL), 0);
+    CU_ASSERT_EQUAL(s.n, 1); /* "hello" (packet 6); the banner was packet 4 */
+    CU_ASSERT_EQUAL(s.caplen[0], 73);
+}
+
+static void test_progress_text(void)
+{
+    char line[160];
+    struct progress_figures f = {.done_bytes = 12345678,
+                                 .total_bytes = 110000000,
+                                 .packets_per_s = 51234.4,
+                                 .frames = 98765,
+                                 .have_flows = true,
+                                 .flows = 4321};
+    capture_progress_text(line, sizeof line, &f);
+    CU_ASSERT_STRING_EQUAL(
+        line, "portsleuth: 12.3 of 110.0 MB, 51234 packets/s, 98765 frames, 4321 flows");
+    f.total_bytes = 0; /* standard input: the size is not known */
+    capture_progress_text(line, sizeof line, &f);
+    CU_ASSERT_STRING_EQUAL(line, "portsleuth: 12.3 MB, 51234 packets/s, 98765 frames, 4321 flows");
+    f.have_flows = false;
+    capture_progress_text(line, sizeof line, &f);
+    CU_ASSERT_STRING_EQUAL(line, "portsleuth: 12.3 MB, 51234 packets/s, 98765 frames");
+    capture_progress_text(line, 20, &f); /* cut, still a string */
+    CU_ASSERT_EQUAL(strlen(line), 19);
 }
 
 static void test_live_missing_interface(void)
@@ -345,6 +527,10 @@ void suite_capture(void)
                {"truncated", test_truncated}, {"not a capture", test_not_a_capture},
                {"standard input", test_standard_input}, {"filter and stop", test_filter_and_stop},
                {"pcapng with two link types", test_pcapng_two_linktypes},
+               {"records over the snapshot length", test_over_snaplen},
+               {"lying times and empty records", test_lying_times},
+               {"damaged record header", test_damaged_record},
+               {"progress text", test_progress_text},
                {"live: missing interface", test_live_missing_interface},
                {"live: duration", test_live_duration});
 }

@@ -102,6 +102,7 @@ struct expect {
     uint8_t encap;
     uint16_t vlan0, vlan1;
     uint8_t vlans;
+    int linktype; /* decode as this link type instead of the file's (0: the file's) */
 };
 
 /*
@@ -111,6 +112,8 @@ struct expect {
 static void conversation(const struct expect *e)
 {
     struct frames *f = load(e->file);
+    if (e->linktype)
+        f->linktype = e->linktype;
     struct decoder *d = decoder_create();
     unsigned ok = 0, banner = 0, hello = 0, syn = 0;
     for (unsigned i = 0; i < f->n; i++) {
@@ -187,6 +190,12 @@ static void test_bsd_loopback_and_raw(void)
     conv("raw_tcp6.pcap", V6C, V6S, 2202, 0);
     conv("ipv4_tcp4.pcap", V4C, V4S, 2201, 0);
     conv("ipv6_tcp6.pcap", V6C, V6S, 2202, 0);
+    /* Raw IP as a pcapng interface names it (LINKTYPE_RAW, which libpcap maps to DLT_RAW):
+       capture_pcapng.c hands frames on with the file's number. */
+    conversation(&(struct expect){
+        .file = "raw_tcp4.pcap", .client = V4C, .server = V4S, .port = 2201, .linktype = 101});
+    conversation(&(struct expect){
+        .file = "raw_tcp6.pcap", .client = V6C, .server = V6S, .port = 2202, .linktype = 101});
 }
 
 static void test_vlan_mpls_pppoe(void)
@@ -716,6 +725,181 @@ static void test_fragments_bad(void)
     release(f);
 }
 
+/* The datagram traffic.py sent, rebuilt: UDP to 5353 carrying FRAG_PAYLOAD pattern bytes. */
+static void whole_datagram(const struct packet_view *v, uint8_t encap)
+{
+    CU_ASSERT_EQUAL(v->transport, IPPROTO_UDP);
+    CU_ASSERT_EQUAL(v->dport, 5353);
+    CU_ASSERT_EQUAL(v->encap, encap);
+    CU_ASSERT_EQUAL_FATAL(v->payload_len, FRAG_PAYLOAD);
+    uint32_t wrong = 0;
+    for (uint32_t i = 0; i < FRAG_PAYLOAD; i++)
+        wrong += v->payload[i] != pattern(i);
+    CU_ASSERT_EQUAL(wrong, 0);
+}
+
+/*
+ * frag_udp6.pcap: three real fragments, Ethernet + IPv6 (40) + fragment header
+ * (8, at byte 54) + data from byte 62: 1448 bytes at offset 0, 1448 at 1448,
+ * 112 at 2896 (UDP header and FRAG_PAYLOAD bytes).
+ */
+#define FRAG6_HDR 54u
+#define FRAG6_DATA 62u
+
+/* An IPv6 fragment of frag_udp6.pcap's datagram with its own offset, M flag and data. */
+static uint32_t fragment6(const struct frames *f, uint8_t *buf, uint32_t off, bool more,
+                          const uint8_t *data, uint32_t len)
+{
+    memcpy(buf, f->data[0], FRAG6_DATA);
+    uint32_t plen = 8 + len;
+    buf[18] = (uint8_t)(plen >> 8), buf[19] = (uint8_t)plen;
+    uint16_t off_flags = (uint16_t)(off | (more ? 1u : 0u));
+    buf[FRAG6_HDR + 2] = (uint8_t)(off_flags >> 8), buf[FRAG6_HDR + 3] = (uint8_t)off_flags;
+    memcpy(buf + FRAG6_DATA, data, len);
+    return FRAG6_DATA + len;
+}
+
+/* A forged IPv6 fragment over part of the middle one: whichever came first wins. */
+static void test_ipv6_fragments_overlap(void)
+{
+    struct frames *f = load("frag_udp6.pcap");
+    CU_ASSERT_EQUAL_FATAL(f->data[1][FRAG6_HDR + 2] << 8 | f->data[1][FRAG6_HDR + 3], 1448 | 1);
+    uint8_t junk[800], forged[1600];
+    memset(junk, 0xaa, sizeof junk);
+    uint32_t foff = 1448 + 8;
+    uint32_t flen = fragment6(f, forged, foff, true, junk, sizeof junk);
+    for (int forged_first = 0; forged_first < 2; forged_first++) {
+        struct decoder *d = decoder_create();
+        struct packet_view v;
+        CU_ASSERT_EQUAL(dec(d, 1, f->data[0], f->len[0], f->len[0], &v), DECODE_FRAGMENT_HELD);
+        if (forged_first)
+            CU_ASSERT_EQUAL(dec(d, 1, forged, flen, flen, &v), DECODE_FRAGMENT_HELD);
+        CU_ASSERT_EQUAL(dec(d, 1, f->data[1], f->len[1], f->len[1], &v), DECODE_FRAGMENT_HELD);
+        if (!forged_first)
+            CU_ASSERT_EQUAL(dec(d, 1, forged, flen, flen, &v), DECODE_FRAGMENT_HELD);
+        CU_ASSERT_EQUAL(dec(d, 1, f->data[2], f->len[2], f->len[2], &v), DECODE_OK);
+        CU_ASSERT_EQUAL_FATAL(v.payload_len, FRAG_PAYLOAD);
+        uint32_t wrong = 0;
+        for (uint32_t i = 0; i < FRAG_PAYLOAD; i++) {
+            bool in_forged = i + 8 >= foff && i + 8 < foff + sizeof junk;
+            wrong += v.payload[i] != (forged_first && in_forged ? 0xaa : pattern(i));
+        }
+        CU_ASSERT_EQUAL(wrong, 0);
+        CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_OVERLAP], 1);
+        decoder_destroy(d);
+    }
+    release(f);
+}
+
+static void test_ipv6_fragments_timeout_and_bad(void)
+{
+    struct frames *f = load("frag_udp6.pcap");
+    struct decoder *d = decoder_create();
+    struct packet_view v;
+    uint64_t t0 = 5000000000ull;
+    uint64_t late = t0 + (PS_FRAG_TIMEOUT_S + 1) * 1000000ull;
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], t0, &v),
+                    DECODE_FRAGMENT_HELD);
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[1], f->len[1], f->len[1], late, &v),
+                    DECODE_FRAGMENT_HELD);
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[2], f->len[2], f->len[2], late, &v),
+                    DECODE_FRAGMENT_HELD);
+    CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_TIMEOUT], 1);
+    CU_ASSERT_EQUAL(decoder_stats(d)->reassembled, 0);
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], late + 1, &v),
+                    DECODE_OK);
+    whole_datagram(&v, ENCAP_FRAGMENTED);
+    decoder_destroy(d);
+
+    uint8_t buf[2048];
+    const uint8_t *first = f->data[0] + FRAG6_DATA;
+    /* More fragments follow, but the length is not a multiple of 8. */
+    uint32_t n = fragment6(f, buf, 0, true, first, 1445);
+    CU_ASSERT_EQUAL(event_of(1, buf, n, n, NULL), DECODE_EV_FRAG_BAD);
+    /* Reaching past 65535 bytes. */
+    n = fragment6(f, buf, 65528, false, first, 16);
+    CU_ASSERT_EQUAL(event_of(1, buf, n, n, NULL), DECODE_EV_FRAG_BAD);
+    /* Cut by the snap length: can never be completed. */
+    CU_ASSERT_EQUAL(event_of(1, f->data[0], 600, f->len[0], NULL), DECODE_EV_PAYLOAD_SNAPPED);
+    /* Two different ends. */
+    d = decoder_create();
+    n = fragment6(f, buf, 24, false, first, 8);
+    CU_ASSERT_EQUAL(dec(d, 1, buf, n, n, &v), DECODE_FRAGMENT_HELD);
+    n = fragment6(f, buf, 40, false, first, 8);
+    CU_ASSERT_EQUAL(dec(d, 1, buf, n, n, &v), DECODE_MALFORMED);
+    CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_BAD], 1);
+    decoder_destroy(d);
+    release(f);
+}
+
+/*
+ * Extension headers before the fragment header (hop-by-hop, as RFC 8200 orders
+ * them) stay in each fragment; the rebuilt datagram is a plain IPv6 header
+ * followed by UDP.
+ */
+static void test_ipv6_fragments_after_hop_by_hop(void)
+{
+    struct frames *f = load("frag_udp6.pcap");
+    struct decoder *d = decoder_create();
+    struct packet_view v;
+    uint8_t buf[2048];
+    for (unsigned i = 0; i < 3; i++) {
+        memcpy(buf, f->data[i], FRAG6_HDR);
+        unit_hex("2c 00 01 04 00000000", buf + FRAG6_HDR, 8); /* next: fragment; PadN 4 */
+        memcpy(buf + FRAG6_HDR + 8, f->data[i] + FRAG6_HDR, f->len[i] - FRAG6_HDR);
+        buf[20] = 0; /* next: hop-by-hop */
+        uint32_t plen = (uint32_t)(buf[18] << 8 | buf[19]) + 8;
+        buf[18] = (uint8_t)(plen >> 8), buf[19] = (uint8_t)plen;
+        enum decode_result r = dec(d, 1, buf, f->len[i] + 8, f->len[i] + 8, &v);
+        CU_ASSERT_EQUAL(r, i < 2 ? DECODE_FRAGMENT_HELD : DECODE_OK);
+    }
+    whole_datagram(&v, ENCAP_FRAGMENTED);
+    CU_ASSERT_STRING_EQUAL(text(&v.src), V6C);
+    CU_ASSERT_EQUAL(v.l3[6], IPPROTO_UDP);
+    CU_ASSERT_EQUAL(v.l3_len, 40 + 8 + FRAG_PAYLOAD);
+    CU_ASSERT_EQUAL((v.l3[4] << 8 | v.l3[5]), 8 + FRAG_PAYLOAD);
+    CU_ASSERT_EQUAL(decoder_stats(d)->reassembled, 1);
+    decoder_destroy(d);
+    release(f);
+}
+
+/* Ethernet + a 20-byte IPv4 header (protocol proto) + the IP packet of frame. */
+static uint32_t in_ipv4(const uint8_t *frame, uint32_t len, uint8_t proto, uint8_t *buf)
+{
+    memcpy(buf, frame, 12);
+    uint32_t inner = len - 14, total = 20 + inner;
+    unit_hex("0800 4500 0000 4321 0000 40 00 0000 0a630101 0a630102", buf + 12, 22);
+    buf[16] = (uint8_t)(total >> 8), buf[17] = (uint8_t)total, buf[23] = proto;
+    memcpy(buf + 34, frame + 14, inner);
+    return 14 + total;
+}
+
+/*
+ * Fragments inside a tunnel: the real IPv6 fragments in 6in4 and the real IPv4
+ * fragments in IP-in-IP are reassembled inside, and the view says both.
+ */
+static void test_fragments_in_tunnels(void)
+{
+    static const struct {
+        const char *file;
+        uint8_t proto;
+    } cases[] = {{"frag_udp6.pcap", 41}, {"frag_udp4.pcap", 4}};
+    for (unsigned c = 0; c < 2; c++) {
+        struct frames *f = load(cases[c].file);
+        struct decoder *d = decoder_create();
+        struct packet_view v;
+        uint8_t buf[2048];
+        for (unsigned i = 0; i < 3; i++) {
+            uint32_t n = in_ipv4(f->data[i], f->len[i], cases[c].proto, buf);
+            CU_ASSERT_EQUAL(dec(d, 1, buf, n, n, &v), i < 2 ? DECODE_FRAGMENT_HELD : DECODE_OK);
+        }
+        whole_datagram(&v, ENCAP_IPIP | ENCAP_FRAGMENTED);
+        CU_ASSERT_STRING_EQUAL(text(&v.src), c == 0 ? V6C : V4C);
+        decoder_destroy(d);
+        release(f);
+    }
+}
+
 /* An IPv6 fragment header with offset 0 and M clear is no fragmentation at all. */
 static void test_ipv6_atomic_fragment(void)
 {
@@ -763,5 +947,9 @@ void suite_decode(void)
         {"fragments overlap first wins", test_fragments_overlap},
         {"fragments timeout", test_fragments_timeout},
         {"fragments too many", test_fragments_too_many}, {"fragments bad", test_fragments_bad},
-        {"ipv6 atomic fragment", test_ipv6_atomic_fragment}, {"event names", test_event_names});
+        {"ipv6 atomic fragment", test_ipv6_atomic_fragment},
+        {"ipv6 fragments overlap first wins", test_ipv6_fragments_overlap},
+        {"ipv6 fragments timeout and bad", test_ipv6_fragments_timeout_and_bad},
+        {"ipv6 fragments after hop-by-hop", test_ipv6_fragments_after_hop_by_hop},
+        {"fragments in tunnels", test_fragments_in_tunnels}, {"event names", test_event_names});
 }
