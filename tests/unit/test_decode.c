@@ -581,12 +581,43 @@ static void test_fragments_duplicated(void)
     reassemble("frag_udp6.pcap", (const unsigned[]){1, 0, 1, 2}, 4, 1);
 }
 
+/*
+ * A datagram in three fragments (f) and a forged fragment of frame_len bytes
+ * whose 0xaa payload covers junk_len bytes from datagram offset foff, over
+ * part of the middle one. Fed before and after the middle fragment: the one
+ * that came first wins, and the overlap is counted.
+ */
+static void overlap_first_wins(struct frames *f, const uint8_t *forged, uint32_t frame_len,
+                               uint32_t foff, uint32_t junk_len)
+{
+    for (int forged_first = 0; forged_first < 2; forged_first++) {
+        struct decoder *d = decoder_create();
+        struct packet_view v;
+        CU_ASSERT_EQUAL(dec(d, 1, f->data[0], f->len[0], f->len[0], &v), DECODE_FRAGMENT_HELD);
+        if (forged_first)
+            CU_ASSERT_EQUAL(dec(d, 1, forged, frame_len, frame_len, &v), DECODE_FRAGMENT_HELD);
+        CU_ASSERT_EQUAL(dec(d, 1, f->data[1], f->len[1], f->len[1], &v), DECODE_FRAGMENT_HELD);
+        if (!forged_first)
+            CU_ASSERT_EQUAL(dec(d, 1, forged, frame_len, frame_len, &v), DECODE_FRAGMENT_HELD);
+        CU_ASSERT_EQUAL(dec(d, 1, f->data[2], f->len[2], f->len[2], &v), DECODE_OK);
+        CU_ASSERT_EQUAL_FATAL(v.payload_len, FRAG_PAYLOAD);
+        /* Payload index = datagram offset - 8 (the UDP header). */
+        uint32_t wrong = 0;
+        for (uint32_t i = 0; i < FRAG_PAYLOAD; i++) {
+            bool in_forged = i + 8 >= foff && i + 8 < foff + junk_len;
+            wrong += v.payload[i] != (forged_first && in_forged ? 0xaa : pattern(i));
+        }
+        CU_ASSERT_EQUAL(wrong, 0);
+        CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_OVERLAP], 1);
+        decoder_destroy(d);
+    }
+}
+
 /* A forged fragment over part of the middle one: whichever came first wins. */
 static void test_fragments_overlap(void)
 {
     struct frames *f = load("frag_udp4.pcap");
     uint8_t forged[1600];
-    uint32_t mid = f->len[1];
     uint32_t off = ((f->data[1][20] & 0x1f) << 8 | f->data[1][21]) * 8;
     memcpy(forged, f->data[1], 34);
     uint32_t flen = 800;
@@ -595,50 +626,37 @@ static void test_fragments_overlap(void)
     forged[20] = (uint8_t)(0x20 | (foff / 8) >> 8), forged[21] = (uint8_t)(foff / 8);
     memset(forged + 34, 0xaa, flen);
 
-    for (int forged_first = 0; forged_first < 2; forged_first++) {
-        struct decoder *d = decoder_create();
-        struct packet_view v;
-        CU_ASSERT_EQUAL(dec(d, 1, f->data[0], f->len[0], f->len[0], &v), DECODE_FRAGMENT_HELD);
-        if (forged_first)
-            CU_ASSERT_EQUAL(dec(d, 1, forged, 34 + flen, 34 + flen, &v), DECODE_FRAGMENT_HELD);
-        CU_ASSERT_EQUAL(dec(d, 1, f->data[1], mid, mid, &v), DECODE_FRAGMENT_HELD);
-        if (!forged_first)
-            CU_ASSERT_EQUAL(dec(d, 1, forged, 34 + flen, 34 + flen, &v), DECODE_FRAGMENT_HELD);
-        CU_ASSERT_EQUAL(dec(d, 1, f->data[2], f->len[2], f->len[2], &v), DECODE_OK);
-        CU_ASSERT_EQUAL_FATAL(v.payload_len, FRAG_PAYLOAD);
-        /* Payload index = datagram offset - 8 (the UDP header). */
-        uint32_t wrong = 0;
-        for (uint32_t i = 0; i < FRAG_PAYLOAD; i++) {
-            bool in_forged = i + 8 >= foff && i + 8 < foff + flen;
-            uint8_t want = forged_first && in_forged ? 0xaa : pattern(i);
-            wrong += v.payload[i] != want;
-        }
-        CU_ASSERT_EQUAL(wrong, 0);
-        CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_OVERLAP], 1);
-        decoder_destroy(d);
-    }
+    overlap_first_wins(f, forged, 34 + flen, foff, flen);
     release(f);
+}
+
+/*
+ * The first fragment of f, then the others after the timeout: nothing is
+ * reassembled and the timeout is counted; the first fragment sent again
+ * within the timeout of the others completes the datagram into *v.
+ */
+static struct decoder *fragments_after_timeout(struct frames *f, struct packet_view *v)
+{
+    struct decoder *d = decoder_create();
+    uint64_t t0 = 5000000000ull;
+    uint64_t late = t0 + (PS_FRAG_TIMEOUT_S + 1) * 1000000ull;
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], t0, v),
+                    DECODE_FRAGMENT_HELD);
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[1], f->len[1], f->len[1], late, v),
+                    DECODE_FRAGMENT_HELD);
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[2], f->len[2], f->len[2], late, v),
+                    DECODE_FRAGMENT_HELD);
+    CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_TIMEOUT], 1);
+    CU_ASSERT_EQUAL(decoder_stats(d)->reassembled, 0);
+    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], late + 1, v), DECODE_OK);
+    return d;
 }
 
 static void test_fragments_timeout(void)
 {
     struct frames *f = load("frag_udp4.pcap");
-    struct decoder *d = decoder_create();
     struct packet_view v;
-    uint64_t t0 = 5000000000ull;
-    uint64_t late = t0 + (PS_FRAG_TIMEOUT_S + 1) * 1000000ull;
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], t0, &v),
-                    DECODE_FRAGMENT_HELD);
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[1], f->len[1], f->len[1], late, &v),
-                    DECODE_FRAGMENT_HELD);
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[2], f->len[2], f->len[2], late, &v),
-                    DECODE_FRAGMENT_HELD);
-    CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_TIMEOUT], 1);
-    CU_ASSERT_EQUAL(decoder_stats(d)->reassembled, 0);
-    /* Within the timeout it completes. */
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], late + 1, &v),
-                    DECODE_OK);
-    decoder_destroy(d);
+    decoder_destroy(fragments_after_timeout(f, &v));
     release(f);
 }
 
@@ -768,46 +786,15 @@ static void test_ipv6_fragments_overlap(void)
     memset(junk, 0xaa, sizeof junk);
     uint32_t foff = 1448 + 8;
     uint32_t flen = fragment6(f, forged, foff, true, junk, sizeof junk);
-    for (int forged_first = 0; forged_first < 2; forged_first++) {
-        struct decoder *d = decoder_create();
-        struct packet_view v;
-        CU_ASSERT_EQUAL(dec(d, 1, f->data[0], f->len[0], f->len[0], &v), DECODE_FRAGMENT_HELD);
-        if (forged_first)
-            CU_ASSERT_EQUAL(dec(d, 1, forged, flen, flen, &v), DECODE_FRAGMENT_HELD);
-        CU_ASSERT_EQUAL(dec(d, 1, f->data[1], f->len[1], f->len[1], &v), DECODE_FRAGMENT_HELD);
-        if (!forged_first)
-            CU_ASSERT_EQUAL(dec(d, 1, forged, flen, flen, &v), DECODE_FRAGMENT_HELD);
-        CU_ASSERT_EQUAL(dec(d, 1, f->data[2], f->len[2], f->len[2], &v), DECODE_OK);
-        CU_ASSERT_EQUAL_FATAL(v.payload_len, FRAG_PAYLOAD);
-        uint32_t wrong = 0;
-        for (uint32_t i = 0; i < FRAG_PAYLOAD; i++) {
-            bool in_forged = i + 8 >= foff && i + 8 < foff + sizeof junk;
-            wrong += v.payload[i] != (forged_first && in_forged ? 0xaa : pattern(i));
-        }
-        CU_ASSERT_EQUAL(wrong, 0);
-        CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_OVERLAP], 1);
-        decoder_destroy(d);
-    }
+    overlap_first_wins(f, forged, flen, foff, sizeof junk);
     release(f);
 }
 
 static void test_ipv6_fragments_timeout_and_bad(void)
 {
     struct frames *f = load("frag_udp6.pcap");
-    struct decoder *d = decoder_create();
     struct packet_view v;
-    uint64_t t0 = 5000000000ull;
-    uint64_t late = t0 + (PS_FRAG_TIMEOUT_S + 1) * 1000000ull;
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], t0, &v),
-                    DECODE_FRAGMENT_HELD);
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[1], f->len[1], f->len[1], late, &v),
-                    DECODE_FRAGMENT_HELD);
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[2], f->len[2], f->len[2], late, &v),
-                    DECODE_FRAGMENT_HELD);
-    CU_ASSERT_EQUAL(decoder_stats(d)->events[DECODE_EV_FRAG_TIMEOUT], 1);
-    CU_ASSERT_EQUAL(decoder_stats(d)->reassembled, 0);
-    CU_ASSERT_EQUAL(decoder_decode(d, 1, f->data[0], f->len[0], f->len[0], late + 1, &v),
-                    DECODE_OK);
+    struct decoder *d = fragments_after_timeout(f, &v);
     whole_datagram(&v, ENCAP_FRAGMENTED);
     decoder_destroy(d);
 
