@@ -142,9 +142,12 @@ match kerberos-sec m%^\x7e(?:[\x00-\x7f]|\x81[\s\S]|\x82[\s\S]{2})\x30(?:[\x00-\
 Probe UDP NULL q||
 clientmatch kerberos-sec m%^[\x6a\x6c](?:[\x00-\x7f]|\x81[\s\S]|\x82[\s\S]{2})\x30(?:[\x00-\x7f]|\x81[\s\S]|\x82[\s\S]{2})\xa1\x03\x02\x01\x05\xa2\x03\x02\x01[\x0a\x0c]% i/client AS-REQ or TGS-REQ/
 
-# --- Memcached over UDP: an 8-byte frame header (request id, sequence 0, datagram count 1,
-# reserved 0) before the text command; the request id varies, so only the client side is told.
+# --- Memcached over UDP: an 8-byte frame header (request id, sequence number, datagram count,
+# reserved 0) before the text of a command or its answer. The request id varies, so these sit
+# under NULL; the server's answer repeats the client's id, with the sequence number 0 first.
 Probe UDP NULL q||
+match memcached m|^[\s\S]{2}\x00\x00\x00\x01\x00\x00VERSION (\d[\w.-]*)\r| p/Memcached/ v/$1/ cpe:/a:memcached:memcached:$1/
+match memcached m|^[\s\S]{2}\x00\x00[\s\S]{2}\x00\x00STAT pid \d+\r\n(?:STAT [^\r\n]+\r\n)*?STAT version ([\d.]+)\r| p/Memcached/ v/$1/ cpe:/a:memcached:memcached:$1/
 clientmatch memcached m%^[\s\S]{2}\x00\x00\x00\x01\x00\x00(?:stats|version|gets?|set|add|delete|incr|decr)[ \r]% i/client command over UDP/
 
 # --- Client-only evidence: the server never answers these ------------------------------------------------------------

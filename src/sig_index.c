@@ -830,6 +830,7 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
     for (uint32_t i = 0; i < s->nsigs; i++) /* where JIT fails, the interpreter runs */
         s->sigs[i].jit = pcre2_jit_compile(s->sigs[i].code, PCRE2_JIT_COMPLETE) == 0;
     s->null_probe = sig_probe_find(s, IPPROTO_TCP, "NULL", 4);
+    s->udp_null_probe = sig_probe_find(s, IPPROTO_UDP, "NULL", 4);
     s->any_count = 0;
     for (uint32_t i = 0; i < s->nsigs; i++)
         s->any_count += s->sigs[i].first_any;

@@ -119,6 +119,7 @@ struct sigset {
     pcre2_match_context *mctx;
     uint32_t max_groups; /* largest capture count of any pattern */
     int null_probe;      /* "Probe TCP NULL", -1 if none */
+    int udp_null_probe;  /* "Probe UDP NULL": answers whatever the request, -1 if none */
     bool finalized;
     bool linear;        /* tests: try every signature, bypassing index and prefilters */
     uint32_t any_count; /* signatures in "any" lists (no first-byte information) */

@@ -552,6 +552,11 @@ static void probes_for(const struct sigset *s, const struct classify_input *in,
     }
     if (!udp && s->null_probe >= 0)
         order_add(o, s, (uint32_t)s->null_probe, 0);
+    /* UDP has no unprompted banners. Lines under "Probe UDP NULL" describe an answer
+     * to a request whose bytes no probe can fix (a random request id first), so they
+     * are tried on every answer, after every equivalent probe. */
+    if (udp && clen > 0 && s->udp_null_probe >= 0)
+        order_add(o, s, (uint32_t)s->udp_null_probe, 0);
 }
 
 /* ---- the public entry ------------------------------------------------------------------ */
