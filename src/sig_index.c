@@ -1,6 +1,6 @@
 /*
  * sig_index.c - what a regex can start with, the first-byte index built from
- * it, and sigset_finalize (fallbacks, JIT, index).
+ * it, and sigset_finalize (fallbacks, index; JIT happens on first use).
  *
  * For an anchored pattern the set of bytes the subject can begin with is
  * derived twice and the two are intersected (each is a superset of the
@@ -16,6 +16,7 @@
  * no usable information go to the "any" list, tried on every head.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,36 +82,47 @@ static bool peek(const struct rx *rx, char c)
     return rx->p < rx->end && *rx->p == c;
 }
 
-/* The bytes a \d \w \s \h \v \R \N class escape stands for (ASCII, no UCP). */
+/* Whether byte c is in the class of a lower-case class escape letter (ASCII, no UCP). */
+static bool in_class(char lower, unsigned c)
+{
+    switch (lower) {
+    case 'd':
+        return c >= '0' && c <= '9';
+    case 'w':
+        return c < 128 && (isalnum((int)c) || c == '_');
+    case 's':
+        return c == ' ' || (c >= 9 && c <= 13);
+    case 'h':
+        return c == ' ' || c == 9 || c == 0xa0;
+    default: /* 'v' */
+        return (c >= 10 && c <= 13) || c == 0x85;
+    }
+}
+
+/*
+ * The byte sets of \d \w \s \h \v and their negations, made once: a large
+ * set (nmap's) asks for them a hundred thousand times while loading.
+ */
+static const char class_letters[] = "dwshv";
+static byteset class_sets[2][sizeof class_letters - 1];
+static pthread_once_t class_sets_once = PTHREAD_ONCE_INIT;
+
+static void make_class_sets(void)
+{
+    for (unsigned k = 0; k < sizeof class_letters - 1; k++)
+        for (unsigned c = 0; c < 256; c++)
+            set_add(class_sets[!in_class(class_letters[k], c)][k], c);
+}
+
+/* The bytes a \d \w \s \h \v class escape (or \D \W ...) stands for, added to s. */
 static bool class_escape(char e, byteset s)
 {
-    byteset t = {0};
     char lower = (char)tolower((unsigned char)e);
-    for (unsigned c = 0; c < 256; c++) {
-        bool in;
-        switch (lower) {
-        case 'd':
-            in = c >= '0' && c <= '9';
-            break;
-        case 'w':
-            in = c < 128 && (isalnum((int)c) || c == '_');
-            break;
-        case 's':
-            in = c == ' ' || (c >= 9 && c <= 13);
-            break;
-        case 'h':
-            in = c == ' ' || c == 9 || c == 0xa0;
-            break;
-        case 'v':
-            in = (c >= 10 && c <= 13) || c == 0x85;
-            break;
-        default:
-            return false;
-        }
-        if (in != (e != lower))
-            set_add(t, c);
-    }
-    set_or(s, t);
+    const char *k = lower ? strchr(class_letters, lower) : NULL;
+    if (!k)
+        return false;
+    pthread_once(&class_sets_once, make_class_sets);
+    set_or(s, class_sets[e != lower][k - class_letters]);
     return true;
 }
 
@@ -827,8 +839,11 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
 {
     if (s->finalized)
         return 0;
-    for (uint32_t i = 0; i < s->nsigs; i++) /* where JIT fails, the interpreter runs */
-        s->sigs[i].jit = pcre2_jit_compile(s->sigs[i].code, PCRE2_JIT_COMPLETE) == 0;
+    s->jit_state = calloc(s->nsigs ? s->nsigs : 1, sizeof *s->jit_state);
+    if (!s->jit_state) {
+        snprintf(err, errlen, "signatures: out of memory");
+        return -1;
+    }
     s->null_probe = sig_probe_find(s, IPPROTO_TCP, "NULL", 4);
     s->udp_null_probe = sig_probe_find(s, IPPROTO_UDP, "NULL", 4);
     s->any_count = 0;

@@ -13,6 +13,8 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,12 +41,17 @@ enum sig_shape {
     SHAPE_DTLS_HELLO,
 };
 
+enum sig_jit {
+    SIG_JIT_UNTRIED = 0,
+    SIG_JIT_READY, /* matched with pcre2_jit_match */
+    SIG_JIT_FAILED /* the interpreter runs it */
+};
+
 struct sig {
     uint8_t kind;      /* enum sig_kind */
     uint8_t transport; /* IPPROTO_TCP / IPPROTO_UDP */
     bool tls;          /* service was written "ssl/<name>" */
     bool caseless_prefix;
-    bool jit; /* JIT-compiled: matched with pcre2_jit_match */
     uint8_t prefix_len;
     uint8_t prefix[PS_SIG_PREFIX_MAX]; /* bytes every match starts with */
     uint32_t min_len;                  /* PCRE2_INFO_MINLENGTH */
@@ -121,6 +128,14 @@ struct sigset {
     int null_probe;      /* "Probe TCP NULL", -1 if none */
     int udp_null_probe;  /* "Probe UDP NULL": answers whatever the request, -1 if none */
     bool finalized;
+    /*
+     * JIT compilation on first use (enum sig_jit per signature): most lines of a
+     * large set (nmap's) never pass the index for a given capture, and compiling
+     * all of them up front cost more than matching a whole capture. The lock makes
+     * one thread compile while others wait; after that a load is all it costs.
+     */
+    _Atomic uint8_t *jit_state;
+    pthread_mutex_t jit_lock;
     bool linear;        /* tests: try every signature, bypassing index and prefilters */
     uint32_t any_count; /* signatures in "any" lists (no first-byte information) */
 };

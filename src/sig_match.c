@@ -23,10 +23,11 @@
  * in the head (see the gram filter in sig_index.c), and candidates are
  * merged into the index's order.
  *
- * Thread safety: the set is read-only once finalized; the only per-call
- * state is a per-thread scratch (PCRE2 match data and gram marks), created
- * on first use and freed when the thread exits, so the per-flow path does not
- * allocate.
+ * Thread safety: the set is read-only once finalized but for each
+ * signature's JIT state, set once under the set's lock on the signature's
+ * first use; the only per-call state is a per-thread scratch (PCRE2 match
+ * data and gram marks), created on first use and freed when the thread
+ * exits, so the per-flow path does not allocate (but for a first JIT).
  */
 #include <ctype.h>
 #include <netinet/in.h>
@@ -232,19 +233,21 @@ bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, 
 }
 
 /* ---- per-thread scratch ---------------------------------------------------------------
- * A PCRE2 match data block and the gram marks: stamps[id] == epoch means
- * signature id's gram occurs in the subject being matched. A new epoch per
- * subject clears all marks at once. Grown (rarely) when a set is larger than
- * any this thread matched before; freed when the thread exits.
+ * A PCRE2 match data block and the gram marks: bit id of marks is set when
+ * signature id's gram occurs in the subject being matched. Reading the marks
+ * out word by word gives the candidates in id order (the order the lists are
+ * merged in) without a sort, and clears them for the next subject. Grown
+ * (rarely) when a set is larger than any this thread matched before; freed
+ * when the thread exits.
  */
 
 struct scratch {
     pcre2_match_data *md;
-    uint32_t *stamps;
-    uint32_t *cand; /* ids marked for this subject, sorted after marking */
+    uint64_t *marks;
+    uint32_t lo, hi; /* the words of marks that may hold a bit: [lo, hi) */
+    uint32_t *cand;  /* ids marked for this subject, in id order */
     uint32_t ncand;
     uint32_t cap;
-    uint32_t epoch;
 };
 
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
@@ -255,7 +258,7 @@ static void scratch_free(void *p)
 {
     struct scratch *sc = p;
     pcre2_match_data_free(sc->md);
-    free(sc->stamps);
+    free(sc->marks);
     free(sc->cand);
     free(sc);
 }
@@ -263,6 +266,11 @@ static void scratch_free(void *p)
 static void scratch_key_create(void)
 {
     pthread_key_create(&scratch_key, scratch_free);
+}
+
+static uint32_t mark_words(uint32_t nsigs)
+{
+    return (nsigs + 63) / 64;
 }
 
 static struct scratch *thread_scratch(uint32_t nsigs)
@@ -284,11 +292,12 @@ static struct scratch *thread_scratch(uint32_t nsigs)
         pthread_setspecific(scratch_key, sc);
     }
     if (nsigs > sc->cap) {
-        uint32_t *n = realloc(sc->stamps, nsigs * sizeof *n);
-        if (!n)
+        uint64_t *m = realloc(sc->marks, mark_words(nsigs) * sizeof *m);
+        if (!m)
             return NULL;
-        memset(n + sc->cap, 0, (nsigs - sc->cap) * sizeof *n);
-        sc->stamps = n;
+        memset(m, 0, mark_words(nsigs) * sizeof *m);
+        sc->marks = m;
+        sc->lo = sc->hi = 0;
         uint32_t *c = realloc(sc->cand, nsigs * sizeof *c);
         if (!c)
             return NULL;
@@ -298,49 +307,36 @@ static struct scratch *thread_scratch(uint32_t nsigs)
     return sc;
 }
 
-/* In-place heapsort: the candidate list is sorted without allocating. */
-static void sift_down(uint32_t *a, uint32_t root, uint32_t n)
+static void mark_ids(struct scratch *sc, const uint32_t *ids, uint32_t n)
 {
-    for (uint32_t child; (child = 2 * root + 1) < n; root = child) {
-        if (child + 1 < n && a[child + 1] > a[child])
-            child++;
-        if (a[root] >= a[child])
-            return;
-        uint32_t t = a[root];
-        a[root] = a[child];
-        a[child] = t;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t w = ids[k] >> 6;
+        sc->marks[w] |= 1ull << (ids[k] & 63);
+        if (w < sc->lo)
+            sc->lo = w;
+        if (w >= sc->hi)
+            sc->hi = w + 1;
     }
 }
 
-static void sort_ids(uint32_t *a, uint32_t n)
+/* The marked ids, in order, into cand; the marks are cleared on the way. */
+static void collect_marks(struct scratch *sc)
 {
-    for (uint32_t i = n / 2; i-- > 0;)
-        sift_down(a, i, n);
-    for (uint32_t end = n; end-- > 1;) {
-        uint32_t t = a[0];
-        a[0] = a[end];
-        a[end] = t;
-        sift_down(a, 0, end);
+    sc->ncand = 0;
+    for (uint32_t w = sc->lo; w < sc->hi; w++) {
+        for (uint64_t bits = sc->marks[w]; bits; bits &= bits - 1)
+            sc->cand[sc->ncand++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
+        sc->marks[w] = 0;
     }
-}
-
-static void stamp_ids(struct scratch *sc, const uint32_t *ids, uint32_t n)
-{
-    for (uint32_t k = 0; k < n; k++)
-        if (sc->stamps[ids[k]] != sc->epoch) {
-            sc->stamps[ids[k]] = sc->epoch;
-            sc->cand[sc->ncand++] = ids[k];
-        }
+    sc->lo = UINT32_MAX;
+    sc->hi = 0;
 }
 
 /* Mark every signature whose gram occurs somewhere in the subject. */
 static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t *p, uint32_t len)
 {
-    if (++sc->epoch == 0) {
-        memset(sc->stamps, 0, sc->cap * sizeof *sc->stamps);
-        sc->epoch = 1;
-    }
-    sc->ncand = 0;
+    sc->lo = UINT32_MAX;
+    sc->hi = 0;
     bool exact = s->grams[0].count != NULL, caseless = s->grams[1].count != NULL;
     const struct gram_table *ex = &s->grams[0], *cl = &s->grams[1];
     for (uint32_t i = 0; i + 4 <= len; i++) {
@@ -351,11 +347,11 @@ static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t
         if (!sig_filter_maybe(s->folded_filter, folded))
             continue;
         if (exact && (ids = sig_grams_find(ex, gram, &n)))
-            stamp_ids(sc, ids, n);
+            mark_ids(sc, ids, n);
         if (caseless && (ids = sig_grams_find(cl, folded, &n)))
-            stamp_ids(sc, ids, n);
+            mark_ids(sc, ids, n);
     }
-    sort_ids(sc->cand, sc->ncand);
+    collect_marks(sc);
 }
 
 /* ---- one side's search ----------------------------------------------------------------- */
@@ -384,12 +380,30 @@ static bool prefix_matches(const struct sig *g, const uint8_t *subject, uint32_t
     return true;
 }
 
+/* Whether signature id runs JIT-compiled; compiles it on its first use. */
+static bool jit_ready(const struct sigset *cs, uint32_t id)
+{
+    uint8_t state = atomic_load_explicit(&cs->jit_state[id], memory_order_acquire);
+    if (state != SIG_JIT_UNTRIED)
+        return state == SIG_JIT_READY;
+    struct sigset *s = (struct sigset *)cs; /* only the lock and the JIT state change */
+    pthread_mutex_lock(&s->jit_lock);
+    state = atomic_load_explicit(&s->jit_state[id], memory_order_relaxed);
+    if (state == SIG_JIT_UNTRIED) {
+        state = pcre2_jit_compile(s->sigs[id].code, PCRE2_JIT_COMPLETE) == 0 ? SIG_JIT_READY
+                                                                             : SIG_JIT_FAILED;
+        atomic_store_explicit(&s->jit_state[id], state, memory_order_release);
+    }
+    pthread_mutex_unlock(&s->jit_lock);
+    return state == SIG_JIT_READY;
+}
+
 static int run(const struct search *se, uint32_t id)
 {
     const struct sig *g = &se->s->sigs[id];
     if (!se->s->linear && !prefix_matches(g, se->subject, se->len))
         return PCRE2_ERROR_NOMATCH;
-    if (g->jit)
+    if (jit_ready(se->s, id))
         return pcre2_jit_match(g->code, se->subject, se->len, 0, se->options, se->md, se->s->mctx);
     return pcre2_match(g->code, se->subject, se->len, 0, se->options, se->md, se->s->mctx);
 }

@@ -671,6 +671,7 @@ struct sigset *sigset_create(void)
     }
     pcre2_set_match_limit(s->mctx, PS_PCRE_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, PS_PCRE_DEPTH_LIMIT);
+    pthread_mutex_init(&s->jit_lock, NULL);
     return s;
 }
 
@@ -694,6 +695,8 @@ void sigset_destroy(struct sigset *s)
     }
     sig_grams_free(s);
     pcre2_match_context_free(s->mctx);
+    free(s->jit_state);
+    pthread_mutex_destroy(&s->jit_lock);
     free(s);
 }
 
