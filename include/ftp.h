@@ -26,6 +26,10 @@ typedef void (*ftp_channel_fn)(const struct ps_addr *host, uint16_t port, const 
  */
 unsigned ftp_announced_channels(const struct classify_input *in, ftp_channel_fn fn, void *ctx);
 
+/* Was a channel announced by `how` ("PASV", "EPSV", "PORT", "EPRT") announced by the
+ * server, which then listens on it (passive mode)? Otherwise the client listens. */
+bool ftp_server_listens(const char *how);
+
 /*
  * The same for one TCP segment as it is captured, said by `sender`: a segment that opens
  * with a 227/229 reply or a PORT/EPRT command (checked on its first bytes, so this is

@@ -62,14 +62,27 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
                                            const struct flow_detail *detail,
                                            const struct evidence *ev, unsigned nev);
 
+/* The control connection that announced a negotiated channel. */
+struct channel_origin {
+    struct ps_addr host; /* the server end of the control connection (same transport) */
+    uint16_t port;
+    char how[8]; /* what announced it: "PASV", "EPSV", "PORT", "EPRT" */
+    /* The control endpoint's own software listens on the channel (FTP passive mode), so
+       the channel shows that endpoint's product, version and cpe. In active mode the
+       client's software listens, which the control connection does not name. */
+    bool same_software;
+};
+
 /*
  * A negotiated channel (FTP data announced by PASV/EPSV/PORT/EPRT): the
- * endpoint host:port carries service, whatever its payload looks like.
- * Works whether the channel's flows were added before or after. Returns true if the
- * endpoint was not announced before.
+ * endpoint host:port carries service, whatever its payload looks like, and its
+ * info names the control endpoint that announced it. Works whether the
+ * channel's flows were added before or after. Returns true if the endpoint was
+ * not announced before.
  */
 bool inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
-                      uint8_t transport, const char *service, const char *rule, uint64_t ts_us);
+                      uint8_t transport, const char *service, const char *rule,
+                      const struct channel_origin *origin, uint64_t ts_us);
 
 /* Was this endpoint announced as a negotiated channel? */
 bool inventory_is_expected(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
@@ -82,7 +95,9 @@ void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uin
 /* Endpoints not recorded because PS_MAX_ENDPOINTS was reached. */
 uint64_t inventory_dropped(const struct inventory *inv);
 
-/* Records sorted by host then port then transport; valid until the next add. */
+/* Records sorted by host then port then transport; valid until the next add. Each
+ * channel announced in passive mode takes, here, the product of its control endpoint as
+ * that record stands now (the control connection is often added after its channels). */
 size_t inventory_sorted(struct inventory *inv, const struct endpoint_record ***out);
 
 size_t inventory_count(const struct inventory *inv);

@@ -88,10 +88,19 @@ static bool identifies_server(const struct evidence_buf *b)
     return false;
 }
 
+/* The FTP server's end of the control connection is the sender of a 227/229 reply and
+ * the receiver of a PORT/EPRT command: one endpoint when the flow's roles are known, two
+ * candidates for a segment read before they are. */
+struct control_end {
+    const struct ps_addr *host;
+    uint16_t port;
+};
+
 struct announce_ctx {
     struct inventory *inv;
     uint64_t ts_us;
     uint64_t *count;
+    struct control_end replier, commanded;
 };
 
 static void announce_channel(const struct ps_addr *host, uint16_t port, const char *how, void *ctx)
@@ -99,7 +108,12 @@ static void announce_channel(const struct ps_addr *host, uint16_t port, const ch
     struct announce_ctx *a = ctx;
     char rule[EV_RULE_MAX];
     snprintf(rule, sizeof rule, "ftp:%s", how);
-    if (inventory_expect(a->inv, host, port, IPPROTO_TCP, "ftp-data", rule, a->ts_us))
+    struct channel_origin origin = {.same_software = ftp_server_listens(how)};
+    const struct control_end *control = origin.same_software ? &a->replier : &a->commanded;
+    origin.host = *control->host;
+    origin.port = control->port;
+    EV_SET(origin.how, how);
+    if (inventory_expect(a->inv, host, port, IPPROTO_TCP, "ftp-data", rule, &origin, a->ts_us))
         (*a->count)++;
 }
 
@@ -109,7 +123,8 @@ uint64_t engine_watch_segment(struct inventory *inv, pthread_mutex_t *lock,
     uint64_t count = 0;
     if (pkt->transport != IPPROTO_TCP || !ftp_segment_may_announce(pkt->payload, pkt->payload_len))
         return 0;
-    struct announce_ctx ac = {inv, pkt->ts_us, &count};
+    struct announce_ctx ac = {
+        inv, pkt->ts_us, &count, {&pkt->src, pkt->sport}, {&pkt->dst, pkt->dport}};
     if (lock)
         pthread_mutex_lock(lock);
     ftp_segment_channels(pkt->payload, pkt->payload_len, &pkt->src, announce_channel, &ac);
@@ -183,7 +198,8 @@ static void classify(struct engine *e, struct flow *f)
 
     lock_inventory(e);
     /* Again over the whole heads: a reply split across segments is whole here. */
-    struct announce_ctx ac = {e->opt.inv, f->last_us, &e->stats.ftp_channels};
+    struct control_end control = {&in.server, in.server_port};
+    struct announce_ctx ac = {e->opt.inv, f->last_us, &e->stats.ftp_channels, control, control};
     ftp_announced_channels(&in, announce_channel, &ac);
     struct endpoint_record *rec =
         inventory_add_flow(e->opt.inv, &in, f->first_us, f->last_us, detail, ev->ev, ev->n);

@@ -191,6 +191,11 @@ unsigned ftp_announced_channels(const struct classify_input *in, ftp_channel_fn 
            announce_lines(&in->client_head, &in->client, fn, ctx);
 }
 
+bool ftp_server_listens(const char *how)
+{
+    return strcmp(how, "PASV") == 0 || strcmp(how, "EPSV") == 0;
+}
+
 /* Cheap enough for every TCP segment: most fail on their first byte. */
 bool ftp_segment_may_announce(const uint8_t *p, uint32_t len)
 {

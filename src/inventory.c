@@ -19,6 +19,12 @@
  * Announced channels (FTP data) are kept in a small ring of expectations:
  * an endpoint announced before or after its flows were seen gets evidence of
  * strength STRENGTH_ANNOUNCED, which outranks whatever its payload resembles.
+ * The record keeps the control endpoint that announced it (one, the first in a
+ * fixed order when several did), so it does not need the ring once it has its
+ * evidence. A channel announced in passive mode is the control endpoint's own
+ * software: it shows that record's product, version and cpe, taken again each
+ * time the inventory is sorted for a report, since the control connection
+ * usually outlives its channels and is classified after them.
  */
 #include "inventory.h"
 
@@ -96,6 +102,8 @@ struct endpoint_slot {
     uint64_t banner_us;          /* first_us of the flow the banner came from */
     struct detail_store *detail; /* rec.detail points into it; NULL until some detail is seen */
     uint8_t evidence_cap;        /* room in rec.evidence; grows by doubling */
+    bool announced;              /* origin is set: the record holds announced evidence */
+    struct channel_origin origin;
 };
 
 struct expectation {
@@ -104,6 +112,7 @@ struct expectation {
     uint8_t transport;
     char service[EV_SERVICE_MAX];
     char rule[EV_RULE_MAX];
+    struct channel_origin origin;
 };
 
 struct alias {
@@ -279,24 +288,30 @@ static void grow(struct inventory *inv)
     free(old);
 }
 
-static struct endpoint_slot *find_slot(struct inventory *inv, const struct ps_addr *host,
-                                       uint16_t port, uint8_t transport, bool create)
+static struct endpoint_slot *lookup_slot(const struct inventory *inv, const struct ps_addr *host,
+                                         uint16_t port, uint8_t transport)
 {
     size_t b = bucket_of(inv, host, port, transport);
     for (struct endpoint_slot *s = inv->buckets[b]; s; s = s->next)
         if (s->rec.port == port && s->rec.transport == transport &&
             addr_compare(&s->rec.host, host) == 0)
             return s;
-    if (!create)
-        return NULL;
+    return NULL;
+}
+
+static struct endpoint_slot *find_slot(struct inventory *inv, const struct ps_addr *host,
+                                       uint16_t port, uint8_t transport, bool create)
+{
+    struct endpoint_slot *found = lookup_slot(inv, host, port, transport);
+    if (found || !create)
+        return found;
     if (inv->count >= PS_MAX_ENDPOINTS) {
         inv->dropped++;
         return NULL;
     }
-    if (inv->count >= inv->nbuckets * 2) {
+    if (inv->count >= inv->nbuckets * 2)
         grow(inv);
-        b = bucket_of(inv, host, port, transport);
-    }
+    size_t b = bucket_of(inv, host, port, transport);
     struct endpoint_slot *s = calloc(1, sizeof *s);
     if (!s) {
         inv->dropped++;
@@ -591,8 +606,74 @@ static void announced_evidence(const struct expectation *x, struct evidence *ev)
     memset(ev, 0, sizeof *ev);
     EV_SET(ev->service, x->service);
     EV_SET(ev->rule, x->rule);
+    char host[PS_ADDR_TEXT_MAX];
+    addr_to_text(&x->origin.host, host);
+    const char *fmt =
+        x->origin.host.family == 6 ? "data channel of [%s]:%u (%s)" : "data channel of %s:%u (%s)";
+    snprintf(ev->info, sizeof ev->info, fmt, host, x->origin.port, x->origin.how);
     ev->witness = WITNESS_CONTROL;
     ev->strength = STRENGTH_ANNOUNCED;
+}
+
+/* A fixed order of origins, so that a channel announced by several control endpoints
+ * names the same one whatever the order in which they reached it. */
+static int origin_order(const struct channel_origin *a, const struct channel_origin *b)
+{
+    int d = addr_compare(&a->host, &b->host);
+    if (!d)
+        d = (int)a->port - (int)b->port;
+    if (!d)
+        d = strcmp(a->how, b->how);
+    if (!d)
+        d = (int)a->same_software - (int)b->same_software;
+    return d;
+}
+
+/* Give the record the announcement x: its evidence and its origin, unless the record
+ * already holds an announcement first in order. It holds one only, so that its info
+ * names the very endpoint its product is taken from. Returns true if the record changed. */
+static bool take_announcement(struct endpoint_slot *s, const struct expectation *x)
+{
+    struct endpoint_record *rec = &s->rec;
+    struct evidence e;
+    announced_evidence(x, &e);
+    unsigned held = rec->evidence_count;
+    for (unsigned i = 0; i < rec->evidence_count; i++)
+        if (rec->evidence[i].witness == WITNESS_CONTROL)
+            held = i;
+    bool removed = held < rec->evidence_count;
+    if (removed) {
+        int d = origin_order(&x->origin, &s->origin);
+        if (!d)
+            d = evidence_order(&e, &rec->evidence[held]);
+        if (d >= 0)
+            return false;
+        rec->evidence_count--;
+        memmove(&rec->evidence[held], &rec->evidence[held + 1],
+                (rec->evidence_count - held) * sizeof *rec->evidence);
+    }
+    s->announced = add_evidence(s, &e);
+    if (s->announced)
+        s->origin = x->origin;
+    return removed || s->announced;
+}
+
+/* judge, then a channel announced in passive mode shows its control endpoint's product,
+ * version and cpe as that record stands now: empty if the control endpoint is not
+ * recorded, or is itself an announced channel (whose product is borrowed in turn: taking
+ * it would make the result depend on which of the two was judged first). */
+static void judge_slot(const struct inventory *inv, struct endpoint_slot *s)
+{
+    struct endpoint_record *rec = &s->rec;
+    judge(inv, rec);
+    if (!s->announced || !s->origin.same_software || rec->best.witness != WITNESS_CONTROL)
+        return;
+    const struct endpoint_slot *c =
+        lookup_slot(inv, &s->origin.host, s->origin.port, rec->transport);
+    const struct evidence *from = c && c->rec.best.witness != WITNESS_CONTROL ? &c->rec.best : NULL;
+    EV_SET(rec->best.product, from ? from->product : "");
+    EV_SET(rec->best.version, from ? from->version : "");
+    EV_SET(rec->best.cpe, from ? from->cpe : "");
 }
 
 struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct classify_input *in,
@@ -631,15 +712,12 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
     }
     const struct expectation *x =
         find_expectation(inv, &in->server, in->server_port, in->transport);
-    if (x) {
-        struct evidence e;
-        announced_evidence(x, &e);
-        added |= add_evidence(s, &e);
-    }
+    if (x)
+        added |= take_announcement(s, x);
     if (added || first_flow) {
         struct evidence before = rec->best;
         enum verdict v = rec->verdict;
-        judge(inv, rec);
+        judge_slot(inv, s);
         if (first_flow || v != rec->verdict || strcmp(before.service, rec->best.service) ||
             strcmp(before.product, rec->best.product) || strcmp(before.version, rec->best.version))
             rec->changed = true;
@@ -648,7 +726,8 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
 }
 
 bool inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_t port,
-                      uint8_t transport, const char *service, const char *rule, uint64_t ts_us)
+                      uint8_t transport, const char *service, const char *rule,
+                      const struct channel_origin *origin, uint64_t ts_us)
 {
     (void)ts_us;
     if (find_expectation(inv, host, port, transport))
@@ -663,15 +742,12 @@ bool inventory_expect(struct inventory *inv, const struct ps_addr *host, uint16_
     x->transport = transport;
     EV_SET(x->service, service);
     EV_SET(x->rule, rule);
+    x->origin = *origin;
     /* Flows of this channel may already be recorded. */
     struct endpoint_slot *s = find_slot(inv, host, port, transport, false);
-    if (s) {
-        struct evidence e;
-        announced_evidence(x, &e);
-        if (add_evidence(s, &e)) {
-            judge(inv, &s->rec);
-            s->rec.changed = true;
-        }
+    if (s && take_announcement(s, x)) {
+        judge_slot(inv, s);
+        s->rec.changed = true;
     }
     return true;
 }
@@ -700,6 +776,16 @@ size_t inventory_count(const struct inventory *inv)
     return inv->count;
 }
 
+/* The control record may have changed since the channel was judged: judge it again. */
+static void refresh_channel(const struct inventory *inv, struct endpoint_slot *s)
+{
+    struct evidence before = s->rec.best;
+    judge_slot(inv, s);
+    if (strcmp(before.product, s->rec.best.product) ||
+        strcmp(before.version, s->rec.best.version) || strcmp(before.cpe, s->rec.best.cpe))
+        s->rec.changed = true;
+}
+
 static int record_order(const void *pa, const void *pb)
 {
     const struct endpoint_record *a = *(const struct endpoint_record *const *)pa;
@@ -722,8 +808,11 @@ size_t inventory_sorted(struct inventory *inv, const struct endpoint_record ***o
     }
     size_t n = 0;
     for (size_t b = 0; b < inv->nbuckets; b++)
-        for (struct endpoint_slot *s = inv->buckets[b]; s; s = s->next)
+        for (struct endpoint_slot *s = inv->buckets[b]; s; s = s->next) {
+            if (s->announced && s->origin.same_software)
+                refresh_channel(inv, s);
             inv->sorted[n++] = &s->rec;
+        }
     qsort(inv->sorted, n, sizeof *inv->sorted, record_order);
     *out = inv->sorted;
     return n;

@@ -161,6 +161,15 @@ static void test_segments_not_announcing(void)
     CU_ASSERT_TRUE(ftp_segment_may_announce((const uint8_t *)"227 Entering Passive", 20));
 }
 
+/* Passive mode: the server announced the channel and listens on it; active: the client. */
+static void test_who_listens(void)
+{
+    CU_ASSERT(ftp_server_listens("PASV"));
+    CU_ASSERT(ftp_server_listens("EPSV"));
+    CU_ASSERT(!ftp_server_listens("PORT"));
+    CU_ASSERT(!ftp_server_listens("EPRT"));
+}
+
 void suite_ftp(void)
 {
     UNIT_SUITE("ftp", NULL, NULL, {"PASV", test_pasv}, {"PASV behind NAT", test_pasv_behind_nat},
@@ -168,5 +177,6 @@ void suite_ftp(void)
                {"capture began mid-session", test_midstream},
                {"not FTP, cut, invalid", test_not_ftp_or_cut},
                {"one segment at a time", test_segments},
-               {"segments that announce nothing", test_segments_not_announcing});
+               {"segments that announce nothing", test_segments_not_announcing},
+               {"who listens", test_who_listens});
 }

@@ -174,25 +174,164 @@ static void test_many_endpoints_sorted(void)
     inventory_destroy(inv);
 }
 
+static struct channel_origin origin(const char *host, uint16_t port, const char *how,
+                                    bool same_software)
+{
+    struct channel_origin o;
+    memset(&o, 0, sizeof o);
+    uint8_t b[4];
+    sscanf(host, "%hhu.%hhu.%hhu.%hhu", &b[0], &b[1], &b[2], &b[3]);
+    addr_set_v4(&o.host, b);
+    o.port = port;
+    EV_SET(o.how, how);
+    o.same_software = same_software;
+    return o;
+}
+
 static void test_announced_channel(void)
 {
     struct inventory *inv = inventory_create(NULL);
+    struct channel_origin pasv = origin("10.0.0.21", 21, "PASV", true);
+    struct channel_origin epsv = origin("10.0.0.21", 21, "EPSV", true);
     /* Payload of a data connection that happens to look like SSH: the announcement wins. */
     struct classify_input data =
         input("10.0.0.21", "10.0.0.2", 40123, IPPROTO_TCP, "SSH-2.0-this is file content");
     struct evidence looks = ev("ssh", "", "OpenSSH", "", WITNESS_SIGNATURE, STRENGTH_HARD);
     struct endpoint_record *r = inventory_add_flow(inv, &data, 1, 2, NULL, &looks, 1);
     CU_ASSERT_STRING_EQUAL(r->best.service, "ssh");
-    inventory_expect(inv, &data.server, 40123, IPPROTO_TCP, "ftp-data", "ftp:PASV", 1);
+    inventory_expect(inv, &data.server, 40123, IPPROTO_TCP, "ftp-data", "ftp:PASV", &pasv, 1);
     CU_ASSERT_STRING_EQUAL(r->best.service, "ftp-data");
     CU_ASSERT(r->sources & WITNESS_CONTROL);
     /* Announced first, seen after. */
     struct classify_input later = input("10.0.0.21", "10.0.0.2", 40124, IPPROTO_TCP, "x");
-    inventory_expect(inv, &later.server, 40124, IPPROTO_TCP, "ftp-data", "ftp:EPSV", 1);
+    inventory_expect(inv, &later.server, 40124, IPPROTO_TCP, "ftp-data", "ftp:EPSV", &epsv, 1);
     r = inventory_add_flow(inv, &later, 1, 2, NULL, NULL, 0);
     CU_ASSERT_STRING_EQUAL(r->best.service, "ftp-data");
     CU_ASSERT_STRING_EQUAL(r->best.rule, "ftp:EPSV");
     inventory_destroy(inv);
+}
+
+/* What the report shows of a record: the identification and the verdict. */
+static void shown(const struct endpoint_record *r, char *out, size_t size)
+{
+    snprintf(out, size, "%s|%s|%s|%s|%s|%d|%u", r->best.service, r->best.product, r->best.version,
+             r->best.info, r->best.cpe, (int)r->verdict, r->confidence);
+}
+
+/* An FTP control connection 10.0.0.21:21 (vsftpd) and one channel it announced, added in
+ * the order given: 'c' the control flow, 'a' the announcement, 'd' the channel's flow
+ * (whose payload looks like SSH). Returns the channel's record as the report shows it. */
+static void ftp_session(const char *order, const char *how, bool passive, char *out, size_t size)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct classify_input control =
+        input("10.0.0.21", "10.0.0.2", 21, IPPROTO_TCP, "220 (vsFTPd 3.0.3)\r\n");
+    struct evidence vsftpd = ev("ftp", "", "vsftpd", "3.0.3", WITNESS_SIGNATURE, STRENGTH_HARD);
+    EV_SET(vsftpd.cpe, "cpe:/a:beasts:vsftpd:3.0.3");
+    /* Passive: the server listens on the channel; active: the client does. */
+    struct classify_input data =
+        passive ? input("10.0.0.21", "10.0.0.2", 40123, IPPROTO_TCP, "SSH-2.0-file content")
+                : input("10.0.0.2", "10.0.0.21", 40123, IPPROTO_TCP, "SSH-2.0-file content");
+    struct evidence looks = ev("ssh", "", "OpenSSH", "9.2p1", WITNESS_SIGNATURE, STRENGTH_HARD);
+    struct channel_origin o = origin("10.0.0.21", 21, how, passive);
+    char rule[EV_RULE_MAX];
+    snprintf(rule, sizeof rule, "ftp:%s", how);
+    for (const char *step = order; *step; step++) {
+        if (*step == 'c')
+            inventory_add_flow(inv, &control, 100, 900, NULL, &vsftpd, 1);
+        else if (*step == 'a')
+            inventory_expect(inv, &data.server, 40123, IPPROTO_TCP, "ftp-data", rule, &o, 200);
+        else
+            inventory_add_flow(inv, &data, 300, 400, NULL, &looks, 1);
+    }
+    const struct endpoint_record **recs;
+    size_t n = inventory_sorted(inv, &recs);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    const struct endpoint_record *r = recs[passive ? 1 : 0];
+    CU_ASSERT_EQUAL(r->port, 40123);
+    shown(r, out, size);
+    inventory_destroy(inv);
+}
+
+/* A passive channel shows the FTP server's product, version and cpe; an active one only
+ * which control connection announced it. Whatever the order in which the control flow,
+ * the announcement and the channel's flow arrive, the record is the same. */
+static void test_channel_of_control(void)
+{
+    static const char *const orders[] = {"cad", "cda", "acd", "adc", "dac", "dca"};
+    char first[512], got[512];
+    ftp_session(orders[0], "EPSV", true, first, sizeof first);
+    CU_ASSERT_PTR_NOT_NULL(strstr(first, "ftp-data|vsftpd|3.0.3|data channel of 10.0.0.21:21 "
+                                         "(EPSV)|cpe:/a:beasts:vsftpd:3.0.3|"));
+    for (size_t i = 1; i < sizeof orders / sizeof *orders; i++) {
+        ftp_session(orders[i], "EPSV", true, got, sizeof got);
+        CU_ASSERT_STRING_EQUAL(got, first);
+    }
+    ftp_session(orders[0], "PORT", false, first, sizeof first);
+    CU_ASSERT_PTR_NOT_NULL(strstr(first, "ftp-data|||data channel of 10.0.0.21:21 (PORT)||"));
+    for (size_t i = 1; i < sizeof orders / sizeof *orders; i++) {
+        ftp_session(orders[i], "PORT", false, got, sizeof got);
+        CU_ASSERT_STRING_EQUAL(got, first);
+    }
+}
+
+/* Push every expectation out of the bounded ring with announcements of other endpoints. */
+static void flood_expectations(struct inventory *inv, const struct channel_origin *o)
+{
+    uint8_t b[4] = {192, 0, 2, 0};
+    for (unsigned i = 0; i < PS_MAX_EXPECTATIONS; i++) {
+        struct ps_addr host;
+        b[2] = (uint8_t)(i >> 8);
+        b[3] = (uint8_t)i;
+        addr_set_v4(&host, b);
+        inventory_expect(inv, &host, 50000, IPPROTO_TCP, "ftp-data", "ftp:PASV", o, 1);
+    }
+}
+
+/* The record keeps the control endpoint it was announced by: once the ring has forgotten
+ * the announcement, the channel still takes that control's product; and of two control
+ * endpoints that announced it (the second after the ring forgot the first) it names the
+ * same one whichever came first. */
+static void test_channel_outlives_expectation(void)
+{
+    struct classify_input control[2] = {
+        input("10.0.0.21", "10.0.0.2", 21, IPPROTO_TCP, "220 (vsFTPd 3.0.3)\r\n"),
+        input("10.0.0.21", "10.0.0.2", 2121, IPPROTO_TCP, "220 (vsFTPd 3.0.5)\r\n")};
+    struct evidence vsftpd[2] = {
+        ev("ftp", "", "vsftpd", "3.0.3", WITNESS_SIGNATURE, STRENGTH_HARD),
+        ev("ftp", "", "vsftpd", "3.0.5", WITNESS_SIGNATURE, STRENGTH_HARD)};
+    struct channel_origin via[2] = {origin("10.0.0.21", 21, "EPSV", true),
+                                    origin("10.0.0.21", 2121, "PASV", true)};
+    struct classify_input data = input("10.0.0.21", "10.0.0.2", 40123, IPPROTO_TCP, "x");
+    char shown_as[2][512];
+    for (int first = 0; first < 2; first++) {
+        struct inventory *inv = inventory_create(NULL);
+        inventory_expect(inv, &data.server, 40123, IPPROTO_TCP, "ftp-data", "ftp:x", &via[first],
+                         1);
+        inventory_add_flow(inv, &data, 2, 3, NULL, NULL, 0);
+        flood_expectations(inv, &via[0]);
+        CU_ASSERT(!inventory_is_expected(inv, &data.server, 40123, IPPROTO_TCP));
+        for (int c = 0; c < 2; c++)
+            inventory_add_flow(inv, &control[c], 1, 9, NULL, &vsftpd[c], 1);
+        const struct endpoint_record **recs;
+        size_t n = inventory_sorted(inv, &recs);
+        CU_ASSERT_EQUAL_FATAL(n, 3);
+        CU_ASSERT_EQUAL(recs[2]->port, 40123);
+        CU_ASSERT_STRING_EQUAL(recs[2]->best.service, "ftp-data");
+        CU_ASSERT_STRING_EQUAL(recs[2]->best.product, "vsftpd");
+        CU_ASSERT_STRING_EQUAL(recs[2]->best.version, vsftpd[first].version);
+        /* Announced again by the other control endpoint. */
+        inventory_expect(inv, &data.server, 40123, IPPROTO_TCP, "ftp-data", "ftp:x", &via[!first],
+                         1);
+        n = inventory_sorted(inv, &recs);
+        CU_ASSERT_EQUAL_FATAL(n, 3);
+        CU_ASSERT_EQUAL(recs[2]->evidence_count, 1); /* one announcement held */
+        shown(recs[2], shown_as[first], sizeof shown_as[first]);
+        inventory_destroy(inv);
+    }
+    CU_ASSERT_STRING_EQUAL(shown_as[0], shown_as[1]);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(shown_as[0], "ftp-data|vsftpd|3.0.3|data channel of 10.0.0.21:21 (EPSV)|"));
 }
 
 static void test_aliases(void)
@@ -358,8 +497,10 @@ void suite_inventory(void)
                {"tls specific wins", test_tls_specific_wins},
                {"clients and endpoints", test_clients_and_endpoints},
                {"many endpoints sorted", test_many_endpoints_sorted},
-               {"announced channel", test_announced_channel}, {"aliases", test_aliases},
-               {"detail kept", test_detail_kept}, {"detail merged", test_detail_merged},
-               {"detail cert whole", test_detail_cert_whole},
+               {"announced channel", test_announced_channel},
+               {"channel of control", test_channel_of_control},
+               {"channel outlives expectation", test_channel_outlives_expectation},
+               {"aliases", test_aliases}, {"detail kept", test_detail_kept},
+               {"detail merged", test_detail_merged}, {"detail cert whole", test_detail_cert_whole},
                {"detail udp kept", test_detail_udp_kept});
 }
