@@ -30,6 +30,7 @@
 #include "ftp.h"
 
 #define OWNER_NDPI_DONE 0x01
+#define OWNER_STEADY 0x02 /* on_steady was called */
 #define ENGINE_MAX_FLOW_EVIDENCE 24u
 /* Ended flows whose endpoint times wait for the shared inventory's lock (see flow_ended). */
 #define ENGINE_ENDED_BATCH 64u
@@ -396,7 +397,15 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
     struct flow *f = flow_table_packet(e->flows, pkt, &side);
     if (!e->opt.segments_watched)
         e->stats.ftp_channels += engine_watch_segment(e->opt.inv, e->opt.inv_lock, pkt);
-    if (!f || f->classified)
+    if (f && f->classified) {
+        if (e->opt.on_steady && !(f->owner_flags & OWNER_STEADY) && f->first_talker &&
+            f->packets[0] + f->packets[1] >= ENGINE_STEADY_PACKETS) {
+            f->owner_flags |= OWNER_STEADY;
+            e->opt.on_steady(f, e->opt.steady_ctx);
+        }
+        return;
+    }
+    if (!f)
         return;
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
         struct ndpi_witness_flow *ws = f->witness_state;

@@ -22,6 +22,23 @@
  * indices. A record never wraps: when it does not fit before the end, a pad
  * record fills the rest and the record starts at offset 0.
  *
+ * Steady flows go without payload. A worker's engine says when a flow went
+ * steady (engine.h: classified, so its packets only update counters, flags
+ * and times); the worker passes that on, and the dispatcher then copies only
+ * the headers of the flow's packets, for as long as it can prove that the
+ * worker still holds that same classified flow when the packet gets there:
+ *  - the flow cannot have timed out: every packet sent to the worker is at
+ *    most the shortest timeout later than the flow's last packet (which only
+ *    grows), else the dispatcher forgets the flow;
+ *  - it cannot have been replaced: a SYN, FIN or RST of the flow (or, while
+ *    the note was on its way, a SYN of any flow in the same slot) makes the
+ *    dispatcher forget it, and such packets always go whole;
+ *  - it cannot have been evicted: once the worker's table has evicted a
+ *    flow, or holds a quarter of its --max-flows or --max-memory share, no
+ *    payload is left out again;
+ *  - live captures always send everything.
+ * A bulk transfer then costs the dispatcher a header per packet, not 1.5 KB.
+ *
  * Handoffs are batched. The dispatcher writes records past the published
  * head and publishes them SHARD_BATCH_BYTES at a time (each packet at once in
  * a live capture, where a packet must not wait for the next one); the worker
@@ -42,6 +59,7 @@
 #include "shard.h"
 
 #include <linux/futex.h>
+#include <netinet/in.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -75,6 +93,34 @@ struct ring_rec {
 #define SHARD_IDLE_WAIT_NS 2000000L
 /* Longest message of a worker that could not set up its engine. */
 #define SHARD_ERR_MAX 256u
+/* Steady flows (see the header comment): remembered per worker, direct-mapped by hash. */
+#define SHARD_STEADY_SLOTS 256u
+/* Steady notes on their way from a worker to the dispatcher (more wait for a later note). */
+#define SHARD_STEADY_NOTES 64u
+/* Slots (by hash) remembering where the latest SYN sent to the worker went in its ring. */
+#define SHARD_SYN_SLOTS 1024u
+
+/* A flow as both directions see it: the smaller endpoint (address, then port) first. */
+struct steady_key {
+    struct ps_addr addr[2];
+    uint16_t port[2];
+    uint16_t vlan; /* the outer tag's id, as the flow table keys it */
+    uint8_t transport;
+};
+
+/* Worker to dispatcher: this flow went steady at that ring position. */
+struct steady_note {
+    struct steady_key key;
+    uint64_t last_us; /* the flow's last packet time then */
+    size_t pos;       /* ring position of the packet that made it steady */
+};
+
+/* Dispatcher: a steady flow and a time the worker's flow has certainly reached. */
+struct steady_flow {
+    struct steady_key key;
+    uint64_t last_us;
+    bool used;
+};
 
 /* A futex word one side sleeps on, and whether it does. */
 struct sleeper {
@@ -104,6 +150,15 @@ struct worker {
     size_t head_seen;                /* worker's copy of head */
     struct sleeper dispatcher_sleep; /* the dispatcher sleeps here when the ring is full */
     _Atomic uint64_t active_flows;   /* its flow table's count as of the last release */
+    size_t pos;                      /* ring position of the record in the engine now */
+    _Atomic bool steady_off;         /* the table evicts, or may soon: send everything */
+    _Atomic size_t notes_made;       /* written by the worker */
+    /* The dispatcher's (steady flows): notes taken, flows, SYN positions, latest time sent. */
+    alignas(64) _Atomic size_t notes_taken;
+    struct steady_flow steady[SHARD_STEADY_SLOTS];
+    size_t syn_pos[SHARD_SYN_SLOTS];
+    uint64_t max_us;
+    struct steady_note notes[SHARD_STEADY_NOTES];
 };
 
 struct shard_pool {
@@ -120,6 +175,7 @@ struct shard_pool {
     pthread_mutex_t inv_lock;
     struct inventory *inv;
     uint64_t ftp_channels;                 /* announced channels the dispatcher registered */
+    uint64_t steady_window_us;             /* the shortest flow timeout */
     struct worker workers[PS_MAX_THREADS]; /* [0] unused: shard 0 is local */
 };
 
@@ -205,16 +261,54 @@ static uint64_t endpoint_hash(uint64_t seed, const struct ps_addr *a, uint16_t p
     return mix64((seed ^ w0) + (w1 ^ port) * 0x9e3779b97f4a7c15ull);
 }
 
-/* Both directions of a conversation give the same shard; shards get flows by weight. */
-static unsigned owner_of(const struct shard_pool *p, const struct packet_view *v)
+/* The outer VLAN id (the decoder keeps no priority bits), as the flow table keys it. */
+static uint16_t vlan_id(const struct packet_view *v)
 {
-    uint64_t h =
-        endpoint_hash(p->seed, &v->src, v->sport) ^ endpoint_hash(p->seed, &v->dst, v->dport);
-    h = mix64(h ^ v->transport ^ (uint64_t)(v->vlan_count ? v->vlan[0] : 0) << 8);
+    return v->vlan_count ? v->vlan[0] : 0;
+}
+
+/* A conversation's hash: the same for both directions. */
+static uint64_t conversation_hash(uint64_t seed, const struct ps_addr *a, uint16_t pa,
+                                  const struct ps_addr *b, uint16_t pb, uint8_t transport,
+                                  uint16_t vlan)
+{
+    uint64_t h = endpoint_hash(seed, a, pa) ^ endpoint_hash(seed, b, pb);
+    return mix64(h ^ transport ^ (uint64_t)vlan << 8);
+}
+
+static uint64_t packet_hash(const struct shard_pool *p, const struct packet_view *v)
+{
+    return conversation_hash(p->seed, &v->src, v->sport, &v->dst, v->dport, v->transport,
+                             vlan_id(v));
+}
+
+/* Shards get flows by weight. */
+static unsigned shard_of(const struct shard_pool *p, uint64_t h)
+{
     uint64_t pick = ((h >> 32) * p->total_weight) >> 32; /* uniform in [0, total_weight) */
     if (pick < SHARD_DISPATCHER_WEIGHT)
         return 0;
     return 1u + (unsigned)((pick - SHARD_DISPATCHER_WEIGHT) / SHARD_WORKER_WEIGHT);
+}
+
+static bool endpoint_less(const struct ps_addr *a, uint16_t pa, const struct ps_addr *b,
+                          uint16_t pb)
+{
+    int c = memcmp(a, b, sizeof *a);
+    return c < 0 || (c == 0 && pa < pb);
+}
+
+static void steady_key_set(struct steady_key *k, const struct ps_addr *a, uint16_t pa,
+                           const struct ps_addr *b, uint16_t pb, uint8_t transport, uint16_t vlan)
+{
+    memset(k, 0, sizeof *k); /* keys are compared whole, padding included */
+    bool swap = endpoint_less(b, pb, a, pa);
+    k->addr[0] = swap ? *b : *a;
+    k->addr[1] = swap ? *a : *b;
+    k->port[0] = swap ? pb : pa;
+    k->port[1] = swap ? pa : pb;
+    k->vlan = vlan;
+    k->transport = transport;
 }
 
 /* Publish everything written; wake a sleeping worker when enough waits for it (or `now`). */
@@ -256,25 +350,86 @@ static size_t ring_reserve(struct worker *w, size_t size)
     return off;
 }
 
-static void send_packet(const struct shard_pool *p, struct worker *w, const struct packet_view *v)
+/* Dispatcher: the notes the worker made since the last look become steady flows. */
+static void take_steady_notes(const struct shard_pool *p, struct worker *w)
+{
+    size_t made = atomic_load_explicit(&w->notes_made, memory_order_acquire);
+    size_t taken = atomic_load_explicit(&w->notes_taken, memory_order_relaxed);
+    for (; taken != made; taken++) {
+        const struct steady_note *n = &w->notes[taken % SHARD_STEADY_NOTES];
+        const struct steady_key *k = &n->key;
+        uint64_t h = conversation_hash(p->seed, &k->addr[0], k->port[0], &k->addr[1], k->port[1],
+                                       k->transport, k->vlan);
+        /* A SYN sent after that packet may start a new conversation on these ports; a time
+           past the window may have ended the flow already. */
+        if (w->syn_pos[h % SHARD_SYN_SLOTS] > n->pos ||
+            w->max_us > n->last_us + p->steady_window_us)
+            continue;
+        struct steady_flow *sf = &w->steady[h % SHARD_STEADY_SLOTS];
+        sf->key = *k;
+        sf->last_us = n->last_us;
+        sf->used = true;
+    }
+    atomic_store_explicit(&w->notes_taken, taken, memory_order_release);
+}
+
+/* Dispatcher: may this packet (at ring position pos) go without its payload? */
+static bool steady_packet(const struct shard_pool *p, struct worker *w, const struct packet_view *v,
+                          uint64_t h, size_t pos)
+{
+    if (v->ts_us > w->max_us)
+        w->max_us = v->ts_us;
+    bool control =
+        v->transport == IPPROTO_TCP && (v->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST));
+    if (v->transport == IPPROTO_TCP && (v->tcp_flags & PS_TCP_SYN))
+        w->syn_pos[h % SHARD_SYN_SLOTS] = pos;
+    struct steady_flow *sf = &w->steady[h % SHARD_STEADY_SLOTS];
+    if (!sf->used)
+        return false;
+    struct steady_key k;
+    steady_key_set(&k, &v->src, v->sport, &v->dst, v->dport, v->transport, vlan_id(v));
+    if (memcmp(&k, &sf->key, sizeof k) != 0)
+        return false;
+    if (control || p->live || atomic_load_explicit(&w->steady_off, memory_order_relaxed) ||
+        w->max_us > sf->last_us + p->steady_window_us) {
+        sf->used = false;
+        return false;
+    }
+    if (v->ts_us > sf->last_us)
+        sf->last_us = v->ts_us;
+    return true;
+}
+
+static void send_packet(const struct shard_pool *p, struct worker *w, const struct packet_view *v,
+                        uint64_t h)
 {
     const uint8_t *end = v->l3 + v->l3_len;
     if (v->payload + v->payload_len > end)
         end = v->payload + v->payload_len;
     uint32_t bytes = (uint32_t)(end - v->l3);
+    uint32_t payload_off = (uint32_t)(v->payload - v->l3);
+    /* Room for the whole packet: the record's position decides whether it needs it. */
     size_t size = align8(sizeof(struct ring_rec) + bytes);
     size_t off = ring_reserve(w, size);
     struct ring_rec *r = (struct ring_rec *)(w->ring + off);
+    r->view = *v;
+    if (steady_packet(p, w, v, h, w->fill)) {
+        bytes = payload_off;
+        r->view.l3_len = bytes < v->l3_len ? bytes : v->l3_len;
+        r->view.payload_len = 0; /* payload_wire_len still counts what was sent */
+        size = align8(sizeof(struct ring_rec) + bytes);
+    }
     r->size = (uint32_t)size;
     r->kind = REC_PACKET;
-    r->view = *v;
-    r->payload_off = (uint32_t)(v->payload - v->l3);
+    r->payload_off = payload_off;
     r->bytes = bytes;
     memcpy(r + 1, v->l3, bytes);
     w->fill += size;
     if (p->live ||
-        w->fill - atomic_load_explicit(&w->head, memory_order_relaxed) >= SHARD_BATCH_BYTES)
+        w->fill - atomic_load_explicit(&w->head, memory_order_relaxed) >= SHARD_BATCH_BYTES) {
         ring_publish(w, false);
+        take_steady_notes(p, w);
+    }
 }
 
 static void send_end(struct worker *w)
@@ -298,12 +453,34 @@ static bool has_records(struct worker *w)
 /* Worker: hand the bytes read so far back to the dispatcher, waking it if it waits for them. */
 static void release_space(struct worker *w, size_t tail)
 {
-    if (w->engine)
-        atomic_store_explicit(&w->active_flows, engine_flow_stats(w->engine)->active,
-                              memory_order_relaxed);
+    if (w->engine) {
+        const struct flow_stats *fs = engine_flow_stats(w->engine);
+        const struct flow_config *cfg = &w->pool->wopt.flow;
+        atomic_store_explicit(&w->active_flows, fs->active, memory_order_relaxed);
+        /* Far from both caps, with room for all the ring may still bring, or never again. */
+        if (fs->evicted || fs->active >= cfg->max_flows / 4 ||
+            (cfg->max_memory && fs->memory >= cfg->max_memory / 4))
+            atomic_store_explicit(&w->steady_off, true, memory_order_relaxed);
+    }
     atomic_store(&w->tail, tail);
     if (atomic_load(&w->dispatcher_sleep.waiting))
         wake(&w->dispatcher_sleep);
+}
+
+/* Worker (engine callback): flow f went steady; tell the dispatcher, if there is room. */
+static void note_steady(const struct flow *f, void *ctx)
+{
+    struct worker *w = ctx;
+    size_t made = atomic_load_explicit(&w->notes_made, memory_order_relaxed);
+    if (made - atomic_load_explicit(&w->notes_taken, memory_order_acquire) == SHARD_STEADY_NOTES)
+        return;
+    struct steady_note *n = &w->notes[made % SHARD_STEADY_NOTES];
+    const struct flow_key *k = &f->key;
+    steady_key_set(&n->key, &k->addr[0], k->port[0], &k->addr[1], k->port[1], k->transport,
+                   k->vlan);
+    n->last_us = f->last_us;
+    n->pos = w->pos;
+    atomic_store_explicit(&w->notes_made, made + 1, memory_order_release);
 }
 
 /* The end: the engine classifies what it holds, and is freed here, while the reading thread
@@ -327,7 +504,10 @@ static void worker_end(struct worker *w)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    w->engine = engine_create(&w->pool->wopt, w->err, sizeof w->err);
+    struct engine_options opt = w->pool->wopt;
+    opt.on_steady = note_steady;
+    opt.steady_ctx = w;
+    w->engine = engine_create(&opt, w->err, sizeof w->err);
     w->set_up = w->engine != NULL;
     if (!w->set_up)
         atomic_store(&w->pool->failed, true);
@@ -346,6 +526,7 @@ static void *worker_main(void *arg)
         uint32_t size = r->size, kind = r->kind;
         if (kind == REC_PACKET && w->engine) {
             struct packet_view v = r->view;
+            w->pos = tail;
             v.l3 = (const uint8_t *)(r + 1);
             v.payload = v.l3 + r->payload_off;
             engine_packet(w->engine, &v);
@@ -415,6 +596,11 @@ struct shard_pool *shard_pool_create(const struct engine_options *opt, unsigned 
     /* Announcements are registered here, in packet order, before any worker could
        classify the channel they announce. */
     p->wopt.segments_watched = true;
+    const struct flow_config *fc = &opt->flow;
+    uint32_t window_s = fc->tcp_idle_s < fc->tcp_closed_s ? fc->tcp_idle_s : fc->tcp_closed_s;
+    if (fc->udp_idle_s < window_s)
+        window_s = fc->udp_idle_s;
+    p->steady_window_us = (uint64_t)window_s * 1000000u;
     p->inv = opt->inv;
     /* The dispatcher's engine first: an error in the options is reported here, once. */
     p->local = engine_create(&p->wopt, err, errlen);
@@ -451,11 +637,12 @@ bool shard_pool_frame(struct shard_pool *p, const struct capture_frame *frame)
     if (decoder_decode(p->dec, frame->linktype, frame->data, frame->caplen, frame->wire_len,
                        frame->ts_us, &v) == DECODE_OK) {
         p->ftp_channels += engine_watch_segment(p->inv, &p->inv_lock, &v);
-        unsigned shard = owner_of(p, &v);
+        uint64_t h = packet_hash(p, &v);
+        unsigned shard = shard_of(p, h);
         if (shard == 0)
             engine_packet(p->local, &v);
         else
-            send_packet(p, &p->workers[shard], &v);
+            send_packet(p, &p->workers[shard], &v, h);
     }
     return !atomic_load_explicit(&p->failed, memory_order_relaxed);
 }
