@@ -29,6 +29,16 @@
 /* A record was created or changed (live reporting). */
 typedef void (*record_changed_fn)(const struct endpoint_record *rec, void *ctx);
 
+/*
+ * A flow went steady: classified, its first talker known, and ENGINE_STEADY_PACKETS
+ * packets seen. From here on, until it leaves the table, its packets only update
+ * counters, flags and times: the engine reads none of their payload bytes (but for
+ * engine_watch_segment, unless segments_watched) and needs only payload_wire_len.
+ * Called once per flow (a new conversation on the same ports is a new flow).
+ */
+typedef void (*flow_steady_fn)(const struct flow *f, void *ctx);
+#define ENGINE_STEADY_PACKETS 128u
+
 struct engine_options {
     struct flow_config flow;
     const struct sigset *sigs; /* finalized; shared read-only */
@@ -41,6 +51,8 @@ struct engine_options {
     pthread_mutex_t *inv_lock;
     /* A dispatcher calls engine_watch_segment on every packet before this engine sees it. */
     bool segments_watched;
+    flow_steady_fn on_steady; /* may be NULL */
+    void *steady_ctx;
 };
 
 struct engine_stats {

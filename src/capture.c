@@ -46,6 +46,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -345,6 +346,9 @@ static pcap_t *open_input(const char *path, const char *name, struct progress *p
         fprintf(stderr, "portsleuth: %s: %s\n", name, strerror(errno));
         return NULL;
     }
+    /* Only this thread reads the stream: with --threads glibc would otherwise lock it
+       for each of the two freads libpcap makes per packet. */
+    __fsetlocking(f, FSETLOCKING_BYCALLER);
     struct stat st;
     bool empty = !is_stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
     char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -501,6 +505,7 @@ static bool read_rest_as_pcapng(struct reader *r, const char *path, const char *
     FILE *f = fopen(path, "rb");
     if (!f)
         return false;
+    __fsetlocking(f, FSETLOCKING_BYCALLER); /* read by this thread alone, as in open_input */
     struct pcapng_result res;
     pcapng_read(f, r->n, r->opt->bpf, take_pcapng_record, r, &stop_requested, &res);
     fclose(f);

@@ -14,6 +14,11 @@
  * the conversation as guessed says nothing, it is read the other way round;
  * when that identifies a server-side protocol the roles are swapped
  * (ROLE_BANNER).
+ *
+ * Engines of several threads share one inventory under a lock (opt.inv_lock):
+ * it is taken once per classified flow, with as little work inside as the
+ * result allows (the heads are read for FTP announcements before it), and the
+ * times of flows that end after classification are recorded in batches.
  */
 #include "engine.h"
 
@@ -25,11 +30,35 @@
 #include "ftp.h"
 
 #define OWNER_NDPI_DONE 0x01
+#define OWNER_STEADY 0x02 /* on_steady was called */
 #define ENGINE_MAX_FLOW_EVIDENCE 24u
+/* Ended flows whose endpoint times wait for the shared inventory's lock (see flow_ended). */
+#define ENGINE_ENDED_BATCH 64u
+/* FTP data channels one classified flow's heads announce, found before the lock is taken. */
+#define ENGINE_MAX_ANNOUNCEMENTS 32u
 
 struct evidence_buf {
     struct evidence ev[ENGINE_MAX_FLOW_EVIDENCE];
     unsigned n;
+};
+
+/* A flow that ended after its classification: its server endpoint saw traffic until last_us. */
+struct ended_flow {
+    struct ps_addr host;
+    uint16_t port;
+    uint8_t transport;
+    uint64_t last_us;
+};
+
+/* FTP data channels announced by one flow's heads. */
+struct announcements {
+    struct {
+        struct ps_addr host;
+        uint16_t port;
+        const char *how; /* a string literal of ftp.c */
+    } at[ENGINE_MAX_ANNOUNCEMENTS];
+    unsigned n;
+    bool overflow; /* more than fit: the heads are read again under the lock */
 };
 
 struct engine {
@@ -42,6 +71,9 @@ struct engine {
     /* Scratch for one classification (two readings when roles are guessed). */
     struct evidence_buf evidence[2];
     struct flow_detail detail[2];
+    /* With a shared inventory: ended flows not yet recorded in it. */
+    struct ended_flow ended[ENGINE_ENDED_BATCH];
+    unsigned nended;
 };
 
 static void lock_inventory(const struct engine *e)
@@ -115,6 +147,42 @@ static void announce_channel(const struct ps_addr *host, uint16_t port, const ch
     EV_SET(origin.how, how);
     if (inventory_expect(a->inv, host, port, IPPROTO_TCP, "ftp-data", rule, &origin, a->ts_us))
         (*a->count)++;
+}
+
+static void collect_announcement(const struct ps_addr *host, uint16_t port, const char *how,
+                                 void *ctx)
+{
+    struct announcements *an = ctx;
+    if (an->n == ENGINE_MAX_ANNOUNCEMENTS) {
+        an->overflow = true;
+        return;
+    }
+    an->at[an->n].host = *host;
+    an->at[an->n].port = port;
+    an->at[an->n].how = how;
+    an->n++;
+}
+
+/* Register what the heads announced, in the order they said it; the inventory lock is held. */
+static void register_announcements(const struct announcements *an, const struct classify_input *in,
+                                   struct announce_ctx *ac)
+{
+    if (an->overflow) {
+        ftp_announced_channels(in, announce_channel, ac);
+        return;
+    }
+    for (unsigned i = 0; i < an->n; i++)
+        announce_channel(&an->at[i].host, an->at[i].port, an->at[i].how, ac);
+}
+
+/* The ended flows waiting for the lock go into the inventory; the lock is held. */
+static void record_ended_flows(struct engine *e)
+{
+    for (unsigned i = 0; i < e->nended; i++) {
+        const struct ended_flow *x = &e->ended[i];
+        inventory_flow_ended(e->opt.inv, &x->host, x->port, x->transport, x->last_us);
+    }
+    e->nended = 0;
 }
 
 uint64_t engine_watch_segment(struct inventory *inv, pthread_mutex_t *lock,
@@ -196,11 +264,15 @@ static void classify(struct engine *e, struct flow *f)
     if (ws)
         ndpi_witness_finish(e->ndpi, &ws, &in, detail, collect, ev);
 
+    /* Again over the whole heads: a reply split across segments is whole here. Read before
+       the lock is taken, which other threads wait for. */
+    struct announcements an = {.n = 0};
+    ftp_announced_channels(&in, collect_announcement, &an);
     lock_inventory(e);
-    /* Again over the whole heads: a reply split across segments is whole here. */
+    record_ended_flows(e);
     struct control_end control = {&in.server, in.server_port};
     struct announce_ctx ac = {e->opt.inv, f->last_us, &e->stats.ftp_channels, control, control};
-    ftp_announced_channels(&in, announce_channel, &ac);
+    register_announcements(&an, &in, &ac);
     struct endpoint_record *rec =
         inventory_add_flow(e->opt.inv, &in, f->first_us, f->last_us, detail, ev->ev, ev->n);
     client_inventory_add(e->opt.clients, &in.client, &in.server, in.server_port, detail,
@@ -215,6 +287,33 @@ release:
     flow_release_heads(e->flows, f);
 }
 
+/*
+ * A classified flow ended: its endpoint's last time moves on. With an inventory
+ * shared by several threads the update waits in a small batch, recorded the next
+ * time this engine takes the lock, or when the batch is full: a lock per ended
+ * flow would be taken as often as the one per classified flow, for an update that
+ * does not depend on order (the latest time wins).
+ */
+static void flow_ended(struct engine *e, const struct flow *f)
+{
+    int s = f->server;
+    if (!e->opt.inv_lock) {
+        inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport,
+                             f->last_us);
+        return;
+    }
+    if (e->nended == ENGINE_ENDED_BATCH) {
+        lock_inventory(e);
+        record_ended_flows(e);
+        unlock_inventory(e);
+    }
+    struct ended_flow *x = &e->ended[e->nended++];
+    x->host = f->key.addr[s];
+    x->port = f->key.port[s];
+    x->transport = f->key.transport;
+    x->last_us = f->last_us;
+}
+
 static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
 {
     struct engine *e = ctx;
@@ -223,10 +322,7 @@ static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
         classify(e, f);
         return;
     }
-    int s = f->server;
-    lock_inventory(e);
-    inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport, f->last_us);
-    unlock_inventory(e);
+    flow_ended(e, f);
 }
 
 /* Ready to classify before the flow ends? */
@@ -317,7 +413,15 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
     struct flow *f = flow_table_packet(e->flows, pkt, &side);
     if (!e->opt.segments_watched)
         e->stats.ftp_channels += engine_watch_segment(e->opt.inv, e->opt.inv_lock, pkt);
-    if (!f || f->classified)
+    if (f && f->classified) {
+        if (e->opt.on_steady && !(f->owner_flags & OWNER_STEADY) && f->first_talker &&
+            f->packets[0] + f->packets[1] >= ENGINE_STEADY_PACKETS) {
+            f->owner_flags |= OWNER_STEADY;
+            e->opt.on_steady(f, e->opt.steady_ctx);
+        }
+        return;
+    }
+    if (!f)
         return;
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
         struct ndpi_witness_flow *ws = f->witness_state;
@@ -346,6 +450,11 @@ void engine_tick(struct engine *e, uint64_t now_us)
 void engine_finish(struct engine *e)
 {
     flow_table_flush(e->flows);
+    if (e->nended) {
+        lock_inventory(e);
+        record_ended_flows(e);
+        unlock_inventory(e);
+    }
 }
 
 const struct decode_stats *engine_decode_stats(const struct engine *e)

@@ -9,6 +9,15 @@
  * addresses that pile into one chain. The stored key keeps the real order:
  * side 0 is whoever sent the flow's first packet.
  *
+ * The bucket array is first touched by writing, one page-sized block at a
+ * time: a block no flow was ever put in holds only empty buckets, so a lookup
+ * there reads nothing (bucket_head), and the first insert clears the block
+ * (bucket_prepare). Had the lookup read it, the kernel would have mapped its
+ * shared zero page there, and the first insert would then copy that page and
+ * flush the TLB of every core the process runs on: with --threads, one
+ * cross-core interrupt per page, which cost a second thread more than any
+ * other part of its flow table.
+ *
  * Flows come from a pool that grows a slab of PS_FLOW_SLAB_FLOWS at a time,
  * never past max_flows, and recycles expired flows through a free list: the
  * table allocates per flow at most, never per packet, and its memory is
@@ -54,6 +63,9 @@
 
 enum lru_class { LRU_TCP_OPEN = 0, LRU_TCP_CLOSED, LRU_UDP, LRU_CLASSES };
 
+/* Buckets per block of the bucket array: a page of pointers (or all of a smaller array). */
+#define BUCKET_BLOCK_BYTES 4096u
+
 struct lru_list {
     struct flow *head, *tail;
 };
@@ -67,8 +79,10 @@ struct flow_table {
     struct flow_config cfg;
     flow_expire_fn on_expire;
     void *ctx;
-    struct flow **buckets;
-    size_t mask; /* bucket count - 1 */
+    struct flow **buckets; /* aligned to BUCKET_BLOCK_BYTES */
+    size_t mask;           /* bucket count - 1 */
+    size_t block;          /* buckets per block */
+    uint64_t *written;     /* one bit per block: ever written (else every bucket is empty) */
     struct lru_list lru[LRU_CLASSES];
     uint64_t timeout_us[LRU_CLASSES];
     struct flow *free_list; /* chained through hash_next */
@@ -381,13 +395,20 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_
     if (t->cfg.head_bytes > PS_MAX_HEAD_BYTES)
         t->cfg.head_bytes = PS_MAX_HEAD_BYTES;
     size_t n = bucket_count(t->cfg.max_flows);
-    t->buckets = calloc(n, sizeof *t->buckets);
-    if (!t->buckets) {
+    size_t per_page = BUCKET_BLOCK_BYTES / sizeof *t->buckets;
+    t->block = n < per_page ? n : per_page;
+    size_t words = (n / t->block + 63) / 64;
+    void *buckets = NULL;
+    t->written = calloc(words, sizeof *t->written);
+    if (!t->written || posix_memalign(&buckets, BUCKET_BLOCK_BYTES, n * sizeof *t->buckets) != 0) {
+        free(t->written);
         free(t);
         return NULL;
     }
+    t->buckets = buckets;
     t->mask = n - 1;
-    t->fixed_bytes = sizeof *t + n * sizeof *t->buckets + 2 * PS_ALLOC_OVERHEAD;
+    t->fixed_bytes =
+        sizeof *t + n * sizeof *t->buckets + words * sizeof *t->written + 3 * PS_ALLOC_OVERHEAD;
     t->on_expire = on_expire;
     t->ctx = ctx;
     t->timeout_us[LRU_TCP_OPEN] = (uint64_t)t->cfg.tcp_idle_s * 1000000u;
@@ -437,7 +458,28 @@ void flow_table_destroy(struct flow_table *t)
         t->slabs = next;
     }
     free(t->buckets);
+    free(t->written);
     free(t);
+}
+
+/* The first flow of a bucket's chain; a block never written is not read. */
+static struct flow *bucket_head(const struct flow_table *t, size_t bucket)
+{
+    size_t blk = bucket / t->block;
+    if (!(t->written[blk / 64] >> (blk % 64) & 1u))
+        return NULL;
+    return t->buckets[bucket];
+}
+
+/* Before a flow goes into a bucket: its block, if never written, is cleared (written first). */
+static void bucket_prepare(struct flow_table *t, size_t bucket)
+{
+    size_t blk = bucket / t->block;
+    uint64_t bit = 1ull << (blk % 64);
+    if (t->written[blk / 64] & bit)
+        return;
+    memset(&t->buckets[blk * t->block], 0, t->block * sizeof *t->buckets);
+    t->written[blk / 64] |= bit;
 }
 
 static void hash_unlink(struct flow_table *t, struct flow *f)
@@ -576,7 +618,7 @@ static int side_of(const struct flow *f, const struct packet_view *p, uint16_t v
 static struct flow *lookup(const struct flow_table *t, size_t bucket, const struct packet_view *p,
                            uint16_t vlan, int *side)
 {
-    for (struct flow *f = t->buckets[bucket]; f; f = f->hash_next)
+    for (struct flow *f = bucket_head(t, bucket); f; f = f->hash_next)
         if ((*side = side_of(f, p, vlan)) >= 0)
             return f;
     return NULL;
@@ -619,6 +661,7 @@ static struct flow *flow_create(struct flow_table *t, size_t bucket, const struc
     f->key.transport = p->transport;
     f->first_us = f->last_us = p->ts_us;
     initial_role(f);
+    bucket_prepare(t, bucket);
     f->hash_next = t->buckets[bucket];
     t->buckets[bucket] = f;
     lru_push_head(t, f);

@@ -439,8 +439,7 @@ struct run {
 static bool on_frame(const struct capture_frame *frame, void *ctx)
 {
     struct run *r = ctx;
-    shard_pool_frame(r->pool, frame);
-    return true;
+    return shard_pool_frame(r->pool, frame);
 }
 
 static uint64_t active_flows(void *ctx)
@@ -575,7 +574,7 @@ int main(int argc, char **argv)
         .on_change = c.iface ? on_record_changed : NULL,
         .ctx = &run,
     };
-    pool = shard_pool_create(&eopt, c.threads, err, sizeof err);
+    pool = shard_pool_create(&eopt, c.threads, c.iface != NULL, err, sizeof err);
     if (!pool)
         goto bad_data;
     run.pool = pool;
@@ -598,9 +597,11 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         status = capture_live(c.iface, &copt, on_frame, &run, &cstats);
-        shard_pool_finish(pool);
+        bool finished = shard_pool_finish(pool, err, sizeof err);
         report_close(run.live_report);
         run.live_report = NULL;
+        if (!finished)
+            goto bad_data;
         if (cstats.have_kernel_stats && !c.quiet)
             fprintf(stderr, "portsleuth: kernel received %llu packets, dropped %llu (%llu by the "
                             "interface)\n",
@@ -609,7 +610,8 @@ int main(int argc, char **argv)
                     (unsigned long long)cstats.iface_dropped);
     } else {
         status = capture_read_files(c.inputs, c.ninputs, &copt, on_frame, &run, &cstats);
-        shard_pool_finish(pool);
+        if (!shard_pool_finish(pool, err, sizeof err))
+            goto bad_data;
     }
 
     /* Live CSV rows already carry the header; the final inventory follows under it. */
