@@ -151,14 +151,15 @@ struct worker {
     struct sleeper dispatcher_sleep; /* the dispatcher sleeps here when the ring is full */
     _Atomic uint64_t active_flows;   /* its flow table's count as of the last release */
     size_t pos;                      /* ring position of the record in the engine now */
-    _Atomic bool steady_off;         /* the table evicts, or may soon: send everything */
-    _Atomic size_t notes_made;       /* written by the worker */
+    /* Steady notes, written by the worker now and then, read by the dispatcher. */
+    alignas(64) _Atomic size_t notes_made;
+    _Atomic bool steady_off; /* the table evicts, or may soon: send everything */
+    struct steady_note notes[SHARD_STEADY_NOTES];
     /* The dispatcher's (steady flows): notes taken, flows, SYN positions, latest time sent. */
     alignas(64) _Atomic size_t notes_taken;
     struct steady_flow steady[SHARD_STEADY_SLOTS];
     size_t syn_pos[SHARD_SYN_SLOTS];
     uint64_t max_us;
-    struct steady_note notes[SHARD_STEADY_NOTES];
 };
 
 struct shard_pool {
