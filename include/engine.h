@@ -74,6 +74,13 @@ void engine_frame(struct engine *e, const struct capture_frame *frame);
 void engine_packet(struct engine *e, const struct packet_view *pkt);
 
 /*
+ * Packet time is at least now_us: with flows sharded across engines, the latest time of
+ * every engine's packets, so that each expires flows when one engine would (a capture's
+ * times may go back, and a second file may start before the first one's end).
+ */
+void engine_advance(struct engine *e, uint64_t now_us);
+
+/*
  * Register the FTP data channels a TCP segment announces (227/229 replies, PORT/EPRT
  * commands), in packet order, so that they are known before their own flows are
  * classified, even when those flows are handled by another thread. Returns how many new

@@ -129,6 +129,12 @@ void flow_table_flush(struct flow_table *t);
 
 /* Advance packet time without a packet (live capture idle): expire what timed out. */
 void flow_table_tick(struct flow_table *t, uint64_t now_us);
+/*
+ * Packet time is at least now_us (the latest time a dispatcher saw over every thread's
+ * packets); nothing expires before the next packet, which then finds the table as one
+ * table that saw every packet would.
+ */
+void flow_table_advance(struct flow_table *t, uint64_t now_us);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 

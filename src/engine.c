@@ -439,6 +439,11 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
         classify(e, f);
 }
 
+void engine_advance(struct engine *e, uint64_t now_us)
+{
+    flow_table_advance(e->flows, now_us);
+}
+
 void engine_tick(struct engine *e, uint64_t now_us)
 {
     if (now_us > e->now_us) {

@@ -813,6 +813,12 @@ void flow_table_tick(struct flow_table *t, uint64_t now_us)
     t->stats.memory = memory_in_use(t);
 }
 
+void flow_table_advance(struct flow_table *t, uint64_t now_us)
+{
+    if (now_us > t->now_us)
+        t->now_us = now_us;
+}
+
 const struct flow_stats *flow_table_stats(const struct flow_table *t)
 {
     return &t->stats;

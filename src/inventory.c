@@ -595,6 +595,27 @@ static bool merge_detail(struct endpoint_slot *s, const struct flow_detail *d, u
     return changed;
 }
 
+/*
+ * Does a flow's banner (its server's first n bytes) replace the kept one? The banner is
+ * that of the earliest flow that has one; between flows that began in the same
+ * microsecond (the same conversation read from two files, say) the longer, then the
+ * smaller bytes, so that the order in which flows were classified never shows.
+ */
+static bool banner_wins(const struct endpoint_slot *s, const uint8_t *banner, uint32_t n,
+                        uint64_t first_us)
+{
+    const struct endpoint_record *rec = &s->rec;
+    if (!n)
+        return false;
+    if (!rec->banner_len)
+        return true;
+    if (first_us != s->banner_us)
+        return first_us < s->banner_us;
+    if (n != rec->banner_len)
+        return n > rec->banner_len;
+    return memcmp(banner, rec->banner, n) < 0;
+}
+
 static const struct expectation *find_expectation(const struct inventory *inv,
                                                   const struct ps_addr *host, uint16_t port,
                                                   uint8_t transport)
@@ -698,11 +719,8 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
         rec->first_us = first_us;
     if (last_us > rec->last_us)
         rec->last_us = last_us;
-    /* The banner is that of the earliest flow that has one, whatever the order in which
-       flows were classified. */
-    bool earliest = !rec->banner_len || first_us < s->banner_us;
-    if (in->server_head.len && earliest) {
-        uint32_t n = in->server_head.len < PS_BANNER_BYTES ? in->server_head.len : PS_BANNER_BYTES;
+    uint32_t n = in->server_head.len < PS_BANNER_BYTES ? in->server_head.len : PS_BANNER_BYTES;
+    if (banner_wins(s, in->server_head.data, n, first_us)) {
         memcpy(rec->banner, in->server_head.data, n);
         rec->banner_len = n;
         s->banner_us = first_us;

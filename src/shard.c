@@ -27,9 +27,10 @@
  * and times); the worker passes that on, and the dispatcher then copies only
  * the headers of the flow's packets, for as long as it can prove that the
  * worker still holds that same classified flow when the packet gets there:
- *  - the flow cannot have timed out: every packet sent to the worker is at
- *    most the shortest timeout later than the flow's last packet (which only
- *    grows), else the dispatcher forgets the flow;
+ *  - the flow cannot have timed out: the latest packet time (of all shards:
+ *    the worker's engine keeps that time, see engine_advance) is at most the
+ *    shortest timeout later than the flow's last packet, else the dispatcher
+ *    forgets the flow;
  *  - it cannot have been replaced: a SYN, FIN or RST of the flow (or, while
  *    the note was on its way, a SYN of any flow in the same slot) makes the
  *    dispatcher forget it, and such packets always go whole;
@@ -76,6 +77,7 @@ struct ring_rec {
     struct packet_view view;
     uint32_t payload_off; /* payload - l3 in the original */
     uint32_t bytes;       /* bytes copied after the header */
+    uint64_t now_us;      /* the latest packet time the dispatcher has seen */
 };
 
 /* Flows to the dispatcher's own shard against each worker's (see the header comment). */
@@ -155,11 +157,10 @@ struct worker {
     alignas(64) _Atomic size_t notes_made;
     _Atomic bool steady_off; /* the table evicts, or may soon: send everything */
     struct steady_note notes[SHARD_STEADY_NOTES];
-    /* The dispatcher's (steady flows): notes taken, flows, SYN positions, latest time sent. */
+    /* The dispatcher's (steady flows): notes taken, flows, SYN positions. */
     alignas(64) _Atomic size_t notes_taken;
     struct steady_flow steady[SHARD_STEADY_SLOTS];
     size_t syn_pos[SHARD_SYN_SLOTS];
-    uint64_t max_us;
 };
 
 struct shard_pool {
@@ -177,6 +178,7 @@ struct shard_pool {
     struct inventory *inv;
     uint64_t ftp_channels;                 /* announced channels the dispatcher registered */
     uint64_t steady_window_us;             /* the shortest flow timeout */
+    uint64_t now_us;                       /* the latest packet time of all shards */
     struct worker workers[PS_MAX_THREADS]; /* [0] unused: shard 0 is local */
 };
 
@@ -364,7 +366,7 @@ static void take_steady_notes(const struct shard_pool *p, struct worker *w)
         /* A SYN sent after that packet may start a new conversation on these ports; a time
            past the window may have ended the flow already. */
         if (w->syn_pos[h % SHARD_SYN_SLOTS] > n->pos ||
-            w->max_us > n->last_us + p->steady_window_us)
+            p->now_us > n->last_us + p->steady_window_us)
             continue;
         struct steady_flow *sf = &w->steady[h % SHARD_STEADY_SLOTS];
         sf->key = *k;
@@ -378,8 +380,6 @@ static void take_steady_notes(const struct shard_pool *p, struct worker *w)
 static bool steady_packet(const struct shard_pool *p, struct worker *w, const struct packet_view *v,
                           uint64_t h, size_t pos)
 {
-    if (v->ts_us > w->max_us)
-        w->max_us = v->ts_us;
     bool control =
         v->transport == IPPROTO_TCP && (v->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST));
     if (v->transport == IPPROTO_TCP && (v->tcp_flags & PS_TCP_SYN))
@@ -392,7 +392,7 @@ static bool steady_packet(const struct shard_pool *p, struct worker *w, const st
     if (memcmp(&k, &sf->key, sizeof k) != 0)
         return false;
     if (control || p->live || atomic_load_explicit(&w->steady_off, memory_order_relaxed) ||
-        w->max_us > sf->last_us + p->steady_window_us) {
+        p->now_us > sf->last_us + p->steady_window_us) {
         sf->used = false;
         return false;
     }
@@ -424,6 +424,7 @@ static void send_packet(const struct shard_pool *p, struct worker *w, const stru
     r->kind = REC_PACKET;
     r->payload_off = payload_off;
     r->bytes = bytes;
+    r->now_us = p->now_us;
     memcpy(r + 1, v->l3, bytes);
     w->fill += size;
     if (p->live ||
@@ -528,6 +529,8 @@ static void *worker_main(void *arg)
         if (kind == REC_PACKET && w->engine) {
             struct packet_view v = r->view;
             w->pos = tail;
+            if (r->now_us > v.ts_us)
+                engine_advance(w->engine, r->now_us);
             v.l3 = (const uint8_t *)(r + 1);
             v.payload = v.l3 + r->payload_off;
             engine_packet(w->engine, &v);
@@ -638,12 +641,18 @@ bool shard_pool_frame(struct shard_pool *p, const struct capture_frame *frame)
     if (decoder_decode(p->dec, frame->linktype, frame->data, frame->caplen, frame->wire_len,
                        frame->ts_us, &v) == DECODE_OK) {
         p->ftp_channels += engine_watch_segment(p->inv, &p->inv_lock, &v);
+        /* Each engine's packet time is that of all packets, as one engine's would be. */
+        if (v.ts_us > p->now_us)
+            p->now_us = v.ts_us;
         uint64_t h = packet_hash(p, &v);
         unsigned shard = shard_of(p, h);
-        if (shard == 0)
+        if (shard == 0) {
+            if (p->now_us > v.ts_us)
+                engine_advance(p->local, p->now_us);
             engine_packet(p->local, &v);
-        else
+        } else {
             send_packet(p, &p->workers[shard], &v, h);
+        }
     }
     return !atomic_load_explicit(&p->failed, memory_order_relaxed);
 }
