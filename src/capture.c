@@ -438,31 +438,28 @@ static const char *plural(uint64_t n)
     return n == 1 ? "" : "s";
 }
 
+/* "portsleuth: warning: NAME: N packets WHAT (first: packet K); THEN", if there were any. */
+static void tell_odd(const char *name, const struct oddity *o, const char *what, const char *then)
+{
+    if (o->count)
+        fprintf(stderr, "portsleuth: warning: %s: %llu packet%s %s (first: packet %llu); %s\n",
+                name, (unsigned long long)o->count, plural(o->count), what,
+                (unsigned long long)o->first, then);
+}
+
 /* One line per kind of lie the input told, at its end. */
 static void report_oddities(struct reader *r, const char *name)
 {
     const struct oddity *o = r->odd;
     if (o[ODD_OVER_SNAPLEN].count || o[ODD_EMPTY].count || o[ODD_BAD_TIME].count)
         progress_clear(&r->progress);
-    if (o[ODD_OVER_SNAPLEN].count)
-        fprintf(stderr,
-                "portsleuth: warning: %s: %llu packet%s recorded longer than the snapshot length "
-                "%u (first: packet %llu); cut to %u bytes\n",
-                name, (unsigned long long)o[ODD_OVER_SNAPLEN].count,
-                plural(o[ODD_OVER_SNAPLEN].count), r->over_snaplen,
-                (unsigned long long)o[ODD_OVER_SNAPLEN].first, r->over_snaplen);
-    if (o[ODD_EMPTY].count)
-        fprintf(stderr,
-                "portsleuth: warning: %s: %llu packet%s with no captured bytes (first: packet "
-                "%llu); counted as malformed\n",
-                name, (unsigned long long)o[ODD_EMPTY].count, plural(o[ODD_EMPTY].count),
-                (unsigned long long)o[ODD_EMPTY].first);
-    if (o[ODD_BAD_TIME].count)
-        fprintf(stderr,
-                "portsleuth: warning: %s: %llu packet%s with a zero, invalid or future "
-                "timestamp (first: packet %llu); given the last believable packet time\n",
-                name, (unsigned long long)o[ODD_BAD_TIME].count, plural(o[ODD_BAD_TIME].count),
-                (unsigned long long)o[ODD_BAD_TIME].first);
+    char what[64], then[32];
+    snprintf(what, sizeof what, "recorded longer than the snapshot length %u", r->over_snaplen);
+    snprintf(then, sizeof then, "cut to %u bytes", r->over_snaplen);
+    tell_odd(name, &o[ODD_OVER_SNAPLEN], what, then);
+    tell_odd(name, &o[ODD_EMPTY], "with no captured bytes", "counted as malformed");
+    tell_odd(name, &o[ODD_BAD_TIME], "with a zero, invalid or future timestamp",
+             "given the last believable packet time");
     r->stats->records_over_snaplen += o[ODD_OVER_SNAPLEN].count;
     r->stats->records_empty += o[ODD_EMPTY].count;
     r->stats->records_bad_time += o[ODD_BAD_TIME].count;

@@ -451,6 +451,18 @@ static void test_state_freed(void)
     pcap_close(p);
 }
 
+/* Whether v came from the conversation's client: the sender of its first packet, which
+ * sets in's transport and endpoints. */
+static bool sent_by_client(struct classify_input *in, const struct packet_view *v)
+{
+    if (!in->transport) {
+        in->transport = v->transport;
+        in->client = v->src, in->client_port = v->sport;
+        in->server = v->dst, in->server_port = v->dport;
+    }
+    return addr_compare(&v->src, &in->client) == 0 && v->sport == in->client_port;
+}
+
 /*
  * nDPI's state is freed the moment nDPI is done, not when the flow is
  * classified: on OpenSSH's exchange the witness holds nDPI's flow struct
@@ -474,12 +486,7 @@ static void test_state_freed_when_done(void)
         struct packet_view v;
         if (!view_of(frame + 14, h->caplen - 14, 0, &v))
             continue;
-        if (!in.transport) {
-            in.transport = v.transport;
-            in.client = v.src, in.client_port = v.sport;
-            in.server = v.dst, in.server_port = v.dport;
-        }
-        bool from_client = addr_compare(&v.src, &in.client) == 0 && v.sport == in.client_port;
+        bool from_client = sent_by_client(&in, &v);
         done = ndpi_witness_feed(witness, &state, &v, from_client);
         size_t now = ndpi_witness_bytes(witness) - before;
         if (!done && now > reading)
@@ -533,12 +540,8 @@ static int ftp_data_evidence(enum ftp_feed how)
         struct packet_view v;
         if (!view_of(frame + 14, h->caplen - 14, 0, &v))
             continue;
-        if (!in.transport) { /* the first data connection's SYN: its sender is the client */
-            in.transport = v.transport;
-            in.client = v.src, in.client_port = v.sport;
-            in.server = v.dst, in.server_port = v.dport;
-        }
-        bool from_client = addr_compare(&v.src, &in.client) == 0 && v.sport == in.client_port;
+        /* the first data connection's SYN: its sender is the client */
+        bool from_client = sent_by_client(&in, &v);
         bool from_server = addr_compare(&v.src, &in.server) == 0 && v.sport == in.server_port;
         if (!from_client && !from_server)
             continue; /* another data connection */
