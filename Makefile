@@ -33,7 +33,7 @@ ASAN_FLAGS = -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanit
 # Debian packages: what the build needs, and what the tests and tools use.
 DEB_BUILD = build-essential pkg-config libpcap-dev libndpi-dev libcsv-dev libcunit1-dev \
 	libpcre2-dev libjansson-dev
-DEB_TEST = clang nmap libndpi-bin tcpdump iproute2 python3 curl valgrind time
+DEB_TEST = clang nmap libndpi-bin tcpdump iproute2 python3 curl valgrind time libcap2-bin
 DEB_ALL = $(DEB_BUILD) $(DEB_TEST)
 
 SRC := $(wildcard src/*.c)
