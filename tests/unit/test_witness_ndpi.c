@@ -99,6 +99,18 @@ static bool view_of(const uint8_t *ip, uint32_t len, uint64_t ts_us, struct pack
     v->ts_us = ts_us;
     v->l3 = ip;
     v->l3_len = len;
+    /* The witness leaves payload-less TCP segments (but SYN and RST) out: it needs both. */
+    uint32_t hdr = 8;
+    if (v->transport == IPPROTO_TCP) {
+        if (len < l4 + 20)
+            return false;
+        v->tcp_flags = ip[l4 + 13];
+        hdr = (uint32_t)(ip[l4 + 12] >> 4) * 4;
+    }
+    if (len < l4 + hdr)
+        return false;
+    v->payload = ip + l4 + hdr;
+    v->payload_len = len - l4 - hdr;
     return true;
 }
 
@@ -446,6 +458,21 @@ static void test_state_freed(void)
     CU_ASSERT_TRUE(done);
     CU_ASSERT_EQUAL(fed, PS_NDPI_PACKET_BUDGET);
     CU_ASSERT_TRUE(ndpi_witness_feed(witness, &state, &v, true)); /* stays done */
+    ndpi_witness_finish(witness, &state, NULL, NULL, NULL, NULL);
+    CU_ASSERT_PTR_NULL(state);
+
+    /* Segments without payload (the handshake's last ACK here) are not fed to nDPI and
+       spend none of the budget: the flow is never done by them alone. */
+    CU_ASSERT_EQUAL_FATAL(pcap_next_ex(p, &h, &frame), 1);
+    CU_ASSERT_EQUAL_FATAL(pcap_next_ex(p, &h, &frame), 1);
+    CU_ASSERT_TRUE_FATAL(view_of(frame + 14, h->caplen - 14, 0, &v));
+    CU_ASSERT_EQUAL_FATAL(v.payload_len, 0);
+    CU_ASSERT_EQUAL_FATAL(v.tcp_flags & (PS_TCP_SYN | PS_TCP_RST), 0);
+    CU_ASSERT_TRUE_FATAL(ndpi_witness_attach(witness, &state, true));
+    size_t bytes = ndpi_witness_bytes(witness);
+    for (unsigned i = 0; i < 2 * PS_NDPI_PACKET_BUDGET; i++)
+        CU_ASSERT_FALSE(ndpi_witness_feed(witness, &state, &v, true));
+    CU_ASSERT_EQUAL(ndpi_witness_bytes(witness), bytes); /* nDPI never read them */
     ndpi_witness_finish(witness, &state, NULL, NULL, NULL, NULL);
     CU_ASSERT_PTR_NULL(state);
     pcap_close(p);
