@@ -76,6 +76,16 @@ for cap in mixed bulk; do
             BEGIN {printf "%-16s %8.3f %8.2f %8.2f %8.3f %8.2f %8.2f %9.1f\n", n, m, r(m, f),
                    r(m, p), cm, r(cm, cf), r(cm, cp), kb / 1024}'
     done
+    # How many times faster than ndpiReader, one thread and every thread (wall time).
+    if [ -n "${times[ndpiReader]:-}" ]; then
+        nd=$(echo ${times[ndpiReader]} | tr ' ' '\n' | median)
+        line="ndpiReader takes $(awk -v a="$nd" -v b="$ps1" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')x portsleuth's wall time"
+        if [ -n "${times[portsleuth-2t]:-}" ]; then
+            ps2=$(echo ${times[portsleuth-2t]} | tr ' ' '\n' | median)
+            line+=", $(awk -v a="$nd" -v b="$ps2" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')x with --threads 2"
+        fi
+        echo "$line"
+    fi
     unset times cpus mem
 done
 
