@@ -1,6 +1,7 @@
 /*
- * capture_internal.h - what capture.c shares with its two readers for files libpcap gives
- * up on (capture_pcapng.c, capture_pcap.c) and with the tests (not for other modules).
+ * capture_internal.h - what capture.c shares with its readers of its own (capture_pcapng.c
+ * for pcapng files libpcap gives up on, capture_pcap.c for classic pcap files read in place
+ * or past damage) and with the tests (not for other modules).
  */
 #ifndef PS_CAPTURE_INTERNAL_H
 #define PS_CAPTURE_INTERNAL_H
@@ -28,6 +29,7 @@ struct capture_record {
     uint32_t stored_len;        /* the captured length the record claims (before the cut) */
     uint32_t snaplen;           /* the snapshot length; 0 when none was given */
     bool matched;               /* the BPF filter, if any, takes it (pcapng_read only) */
+    size_t end;                 /* file offset just past the record (pcap_read_mapped only) */
 };
 
 /* Return false to stop reading. */
@@ -74,6 +76,48 @@ struct pcap_rest_result {
  */
 void pcap_read_rest(FILE *f, long damaged_at, const struct pcap_rest *p, capture_record_fn fn,
                     void *ctx, const volatile sig_atomic_t *stop, struct pcap_rest_result *res);
+
+/* The same, in a file held whole in memory (mapped): from is just past the refused header. */
+void pcap_read_rest_mapped(const uint8_t *data, size_t size, size_t from, long damaged_at,
+                           const struct pcap_rest *p, capture_record_fn fn, void *ctx,
+                           const volatile sig_atomic_t *stop, struct pcap_rest_result *res);
+
+/* Which of a record's two lengths comes first, by the file's version (as libpcap decides). */
+enum pcap_lengths {
+    PCAP_LENGTHS_AS_WRITTEN, /* captured, then wire (2.4 and later) */
+    PCAP_LENGTHS_SWAPPED,    /* wire, then captured (before 2.3; DG/UX 543.0) */
+    PCAP_LENGTHS_MAYBE,      /* 2.3: swapped when the captured length exceeds the wire's */
+};
+
+/* A classic pcap file held whole in memory, its file header already read (by libpcap). */
+struct pcap_map {
+    const uint8_t *data;
+    size_t size;
+    size_t start; /* where the first record begins */
+    int linktype;
+    uint32_t snaplen; /* as libpcap has it (pcap_snapshot) */
+    unsigned hdr_len; /* bytes of a record header: 16, or 24 in the old patched format */
+    bool swapped;     /* written in the other byte order */
+    bool nano;        /* nanosecond timestamps */
+    enum pcap_lengths lengths;
+    bool populate; /* data is a page-aligned mapping: make its pages present ahead */
+};
+
+struct pcap_map_result {
+    bool stopped; /* the callback or the stop flag ended reading */
+    bool failed;  /* a record libpcap would not take ended reading; why says so in its words */
+    bool damaged; /* the failure is a record header that is noise, beginning at damaged_at */
+    long damaged_at;
+    long offset; /* where libpcap's stream would stand after the same reads */
+    char why[160];
+};
+
+/*
+ * Read the records of a classic pcap file in place, as libpcap 1.10's pcap_next_ex reads
+ * them (same lengths, same nanosecond times, same refusals), handing each to fn.
+ */
+void pcap_read_mapped(const struct pcap_map *m, capture_record_fn fn, void *ctx,
+                      const volatile sig_atomic_t *stop, struct pcap_map_result *res);
 
 /* What the progress line shows. */
 struct progress_figures {

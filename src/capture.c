@@ -17,6 +17,18 @@
  * length) is read on from that point by capture_pcapng.c; a classic pcap
  * file whose record header is noise, past the damage by capture_pcap.c.
  *
+ * A classic pcap that is a regular file (not standard input, not pcapng) of a
+ * link type we decode is opened by libpcap - its file header, link type,
+ * snapshot length and filter stay libpcap's - and then mapped read-only and
+ * its records walked in place by capture_pcap.c (pcap_read_mapped): no copy and
+ * no system call per packet, where pcap_next_ex makes two freads into its own
+ * buffer, and the kernel a copy, for each. The walker takes each record as
+ * libpcap does, so the frames, times, warnings, offsets and the reading on past
+ * damage are the same; if the file cannot be mapped, libpcap reads it. Only
+ * st_size bytes are mapped: a file cut shorter while it is read (another
+ * program truncating it) would fault (SIGBUS) on the pages past its new end,
+ * which the stream reader would have met as a cut-off capture.
+ *
  * Records that lie are used for what they hold and told once per input
  * (take_record): a classic pcap record longer than the file's snapshot length
  * (libpcap cuts it silently; the stream position shows it, see
@@ -49,6 +61,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -472,10 +485,8 @@ static void report_oddities(struct reader *r, const char *name)
  * link type) also ends the input early. Either way the packets before it
  * were delivered, and the input counts as truncated.
  */
-static void report_cut(struct reader *r, pcap_t *p, const char *name)
+static void report_stop(struct reader *r, const char *name, long pos, const char *why)
 {
-    long pos = ftell(pcap_file(p));
-    const char *why = pcap_geterr(p);
     const char *what = strstr(why, "truncated") ? "capture cut off" : "stopped reading";
     progress_clear(&r->progress);
     if (pos >= 0)
@@ -485,6 +496,11 @@ static void report_cut(struct reader *r, pcap_t *p, const char *name)
         fprintf(stderr, "portsleuth: warning: %s: %s after %llu packets (%s)\n", name, what,
                 (unsigned long long)r->n, why);
     r->stats->inputs_truncated++;
+}
+
+static void report_cut(struct reader *r, pcap_t *p, const char *name)
+{
+    report_stop(r, name, ftell(pcap_file(p)), pcap_geterr(p));
 }
 
 static bool take_pcapng_record(struct capture_record *rec, void *ctx)
@@ -572,30 +588,42 @@ static bool take_pcap_record(struct capture_record *rec, void *ctx)
     return take_record(r, &rec->frame, rec->stored_len, rec->snaplen, matched);
 }
 
-/*
- * libpcap refused a classic pcap record header (a length no snapshot length
- * allows): read on past the damage with capture_pcap.c. Returns false when
- * the damage cannot be placed (the caller then reports libpcap's stop).
- */
-static bool read_rest_as_pcap(struct reader *r, pcap_t *p, const char *name,
-                              const struct record_walk *walk, uint32_t magic)
+/* The mapped walker's records also move the progress line, as the libpcap loop's do. */
+static bool take_mapped_record(struct capture_record *rec, void *ctx)
 {
-    if (!walk->hdr_len || walk->next < 0)
+    struct reader *r = ctx;
+    if (!take_pcap_record(rec, ctx))
         return false;
+    if (r->progress.on && r->n % PROGRESS_CHECK_FRAMES == 0)
+        progress_show(&r->progress, rec->end, r->stats->frames);
+    return true;
+}
+
+/* Where the bytes after a refused record header are: libpcap's stream, or the mapping. */
+struct rest_source {
+    FILE *f;
+    const struct pcap_map *map; /* NULL: read f */
+};
+
+/*
+ * libpcap (or the mapped walker, in its words) refused a classic pcap record
+ * header that began at damaged_at (a length no snapshot length allows): read
+ * on past the damage with capture_pcap.c.
+ */
+static void read_rest_as_pcap(struct reader *r, const char *name, const char *refused,
+                              long damaged_at, const struct pcap_rest *rest,
+                              const struct rest_source *src)
+{
     char why[PCAP_ERRBUF_SIZE];
-    snprintf(why, sizeof why, "%s", pcap_geterr(p));
+    snprintf(why, sizeof why, "%s", refused);
     uint64_t before = r->n;
-    struct pcap_rest rest = {
-        .linktype = pcap_datalink(p),
-        .snaplen = walk->snaplen,
-        .hdr_len = walk->hdr_len,
-        .swapped = pcap_is_swapped(p) == 1,
-        .nano = magic == MAGIC_NANO || magic == __builtin_bswap32(MAGIC_NANO),
-        .good_us = &r->good_us,
-        .late_us = r->late_us,
-    };
     struct pcap_rest_result res;
-    pcap_read_rest(pcap_file(p), walk->next, &rest, take_pcap_record, r, &stop_requested, &res);
+    if (src->map)
+        pcap_read_rest_mapped(src->map->data, src->map->size,
+                              (size_t)damaged_at + src->map->hdr_len, damaged_at, rest,
+                              take_pcap_record, r, &stop_requested, &res);
+    else
+        pcap_read_rest(src->f, damaged_at, rest, take_pcap_record, r, &stop_requested, &res);
     progress_clear(&r->progress);
     if (res.stretches)
         fprintf(stderr,
@@ -612,7 +640,7 @@ static bool read_rest_as_pcap(struct reader *r, pcap_t *p, const char *name,
                 "portsleuth: warning: %s: stopped reading at byte %ld after %llu packets (%s; no "
                 "good record after it)\n",
                 name, res.lost_at, (unsigned long long)r->n,
-                res.lost_at == walk->next ? why : "a record header that is noise");
+                res.lost_at == damaged_at ? why : "a record header that is noise");
     if (res.cut)
         fprintf(stderr,
                 "portsleuth: warning: %s: capture cut off at byte %ld after %llu packets (%s)\n",
@@ -623,34 +651,134 @@ static bool read_rest_as_pcap(struct reader *r, pcap_t *p, const char *name,
         r->stopped = true;
     if (res.offset > 0)
         r->progress.done_bytes += (uint64_t)res.offset;
+}
+
+/* The damaged header libpcap refused, read on from its stream (false: cannot be placed). */
+static bool read_rest_from_libpcap(struct reader *r, pcap_t *p, const char *name,
+                                   const struct record_walk *walk, uint32_t magic)
+{
+    if (!walk->hdr_len || walk->next < 0)
+        return false;
+    struct pcap_rest rest = {
+        .linktype = pcap_datalink(p),
+        .snaplen = walk->snaplen,
+        .hdr_len = walk->hdr_len,
+        .swapped = pcap_is_swapped(p) == 1,
+        .nano = magic == MAGIC_NANO || magic == __builtin_bswap32(MAGIC_NANO),
+        .good_us = &r->good_us,
+        .late_us = r->late_us,
+    };
+    struct rest_source src = {.f = pcap_file(p)};
+    read_rest_as_pcap(r, name, pcap_geterr(p), walk->next, &rest, &src);
     return true;
 }
 
-/* Read one input to its end. Returns 0, or 1 if it could not be read at all. */
-static int read_input(struct reader *r, const char *path)
+/*
+ * The link types read in place: the ones decode.c takes. For them libpcap 1.10
+ * refuses records past 262144 bytes (longer for a few others: D-Bus, USBPcap)
+ * and rewrites no header bytes in files of the other byte order (it does for
+ * Linux USB and NFLOG), which is what capture_pcap.c's walker assumes.
+ */
+static bool mapped_linktype(int linktype)
 {
-    const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
-    uint32_t magic = 0;
-    pcap_t *p = open_input(path, name, &r->progress, &magic);
-    if (!p) {
-        r->stats->inputs_failed++;
-        return 1;
+    switch (linktype) {
+    case DLT_EN10MB:
+    case DLT_LINUX_SLL:
+    case DLT_LINUX_SLL2:
+    case DLT_NULL:
+    case DLT_LOOP:
+    case DLT_RAW:
+    case DLT_IPV4:
+    case DLT_IPV6:
+        return true;
+    default:
+        return false;
     }
-    r->has_prog = r->opt->bpf && *r->opt->bpf;
-    if (r->has_prog && !compile_filter(p, name, r->opt->bpf, &r->prog)) {
-        pcap_close(p);
-        r->stats->inputs_failed++;
-        return 1;
+}
+
+/* A 16-bit field of the file header, in the file's byte order. */
+static unsigned header_u16(const uint8_t *b, bool swapped)
+{
+    return swapped ? (unsigned)b[0] << 8 | b[1] : (unsigned)b[1] << 8 | b[0];
+}
+
+/*
+ * Map a classic pcap regular file libpcap has opened (its header read). False
+ * when it is not one to read in place or cannot be mapped: libpcap reads it.
+ */
+static bool map_input(pcap_t *p, const char *path, uint32_t magic, struct pcap_map *m)
+{
+    bool classic = magic != MAGIC_PCAPNG && magic != 0;
+    if (strcmp(path, "-") == 0 || !classic || !mapped_linktype(pcap_datalink(p)))
+        return false;
+    int fd = fileno(pcap_file(p));
+    long start = ftell(pcap_file(p));
+    struct stat st;
+    if (fd < 0 || start <= 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < start ||
+        (uint64_t)st.st_size > SIZE_MAX)
+        return false;
+    void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (data == MAP_FAILED)
+        return false;
+    madvise(data, (size_t)st.st_size, MADV_SEQUENTIAL); /* read once, front to back */
+    bool swapped = pcap_is_swapped(p) == 1;
+    const uint8_t *b = data;
+    unsigned major = header_u16(b + 4, swapped), minor = header_u16(b + 6, swapped);
+    bool patched = magic == MAGIC_PATCHED || magic == __builtin_bswap32(MAGIC_PATCHED);
+    *m = (struct pcap_map){
+        .data = data,
+        .size = (size_t)st.st_size,
+        .start = (size_t)start,
+        .linktype = pcap_datalink(p),
+        .snaplen = (uint32_t)pcap_snapshot(p),
+        .hdr_len = patched ? PCAP_PATCHED_RECORD_HDR : PCAP_RECORD_HDR,
+        .swapped = swapped,
+        .nano = magic == MAGIC_NANO || magic == __builtin_bswap32(MAGIC_NANO),
+        .lengths = (major == 2 && minor < 3) || major == 543 ? PCAP_LENGTHS_SWAPPED
+                   : major == 2 && minor == 3                ? PCAP_LENGTHS_MAYBE
+                                                             : PCAP_LENGTHS_AS_WRITTEN,
+        .populate = true,
+    };
+    return true;
+}
+
+/* Read a mapped input to its end, telling what the libpcap loop would tell. */
+static void read_mapped(struct reader *r, const char *name, const struct pcap_map *m)
+{
+    struct pcap_map_result res;
+    pcap_read_mapped(m, take_mapped_record, r, &stop_requested, &res);
+    if (res.stopped)
+        r->stopped = true;
+    if (res.damaged) {
+        struct pcap_rest rest = {
+            .linktype = m->linktype,
+            .snaplen = m->snaplen,
+            .hdr_len = m->hdr_len,
+            .swapped = m->swapped,
+            .nano = m->nano,
+            .good_us = &r->good_us,
+            .late_us = r->late_us,
+        };
+        struct rest_source src = {.map = m};
+        read_rest_as_pcap(r, name, res.why, res.damaged_at, &rest, &src);
+        return;
     }
-    r->stats->inputs_read++;
-    r->n = 0;
+    if (res.failed)
+        report_stop(r, name, res.offset, res.why);
+    r->progress.done_bytes += (uint64_t)res.offset;
+}
+
+/* Read an opened input to its end with pcap_next_ex. */
+static void read_with_libpcap(struct reader *r, pcap_t *p, const char *path, const char *name,
+                              uint32_t magic)
+{
     struct capture_frame frame = {.linktype = pcap_datalink(p)};
     int precision = pcap_get_tstamp_precision(p);
     struct record_walk walk;
     walk_start(&walk, p, magic);
     struct pcap_pkthdr *hdr;
     const u_char *data;
-    bool handed_over = false; /* capture_pcapng.c read the rest */
+    bool handed_over = false; /* capture_pcapng.c or capture_pcap.c read the rest */
     for (;;) {
         if (stop_requested) {
             r->stopped = true;
@@ -670,7 +798,7 @@ static int read_input(struct reader *r, const char *path)
             if (magic == MAGIC_PCAPNG)
                 handed_over = !cut && strcmp(path, "-") != 0 && read_rest_as_pcapng(r, path, name);
             else if (strstr(why, "invalid packet capture length"))
-                handed_over = read_rest_as_pcap(r, p, name, &walk, magic);
+                handed_over = read_rest_from_libpcap(r, p, name, &walk, magic);
             if (!handed_over)
                 report_cut(r, p, name);
             break;
@@ -693,6 +821,33 @@ static int read_input(struct reader *r, const char *path)
     long pos = ftell(pcap_file(p));
     if (pos > 0 && !handed_over)
         r->progress.done_bytes += (uint64_t)pos;
+}
+
+/* Read one input to its end. Returns 0, or 1 if it could not be read at all. */
+static int read_input(struct reader *r, const char *path)
+{
+    const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+    uint32_t magic = 0;
+    pcap_t *p = open_input(path, name, &r->progress, &magic);
+    if (!p) {
+        r->stats->inputs_failed++;
+        return 1;
+    }
+    r->has_prog = r->opt->bpf && *r->opt->bpf;
+    if (r->has_prog && !compile_filter(p, name, r->opt->bpf, &r->prog)) {
+        pcap_close(p);
+        r->stats->inputs_failed++;
+        return 1;
+    }
+    r->stats->inputs_read++;
+    r->n = 0;
+    struct pcap_map map;
+    if (map_input(p, path, magic, &map)) {
+        read_mapped(r, name, &map);
+        munmap((void *)map.data, map.size);
+    } else {
+        read_with_libpcap(r, p, path, name, magic);
+    }
     pcap_close(p);
     if (r->has_prog)
         pcap_freecode(&r->prog);
