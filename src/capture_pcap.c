@@ -5,9 +5,9 @@
  * In place (pcap_read_mapped): capture.c maps a regular file and libpcap has read its file
  * header; the records are then walked in the mapping, with no copy and no system call per
  * packet. Each record is taken exactly as libpcap 1.10's pcap_next_ex takes it - the two
- * lengths in the order the file's version implies, the 32-bit time fields signed, a
- * microsecond fraction scaled to nanoseconds in 64 bits, a record longer than the
- * snapshot length cut to it, a captured length past MAPPED_MAX_RECORD refused - and where
+ * lengths in the order the file's version implies, the 32-bit time fields signed or not
+ * as libpcap has them, a microsecond fraction scaled to nanoseconds in 64 bits, a record longer
+ * than the snapshot length cut to it, a captured length past MAPPED_MAX_RECORD refused - and where
  * libpcap would stop, this stops too, with libpcap's words and the offset its stream would
  * have reached (the end of the file, for a record cut short). capture.c maps only link
  * types whose longest record libpcap puts at MAPPED_MAX_RECORD and whose headers it does
@@ -251,14 +251,16 @@ static uint32_t mapped_u32(const struct pcap_map *m, const uint8_t *b)
 }
 
 /*
- * Packet time as libpcap gives it at nanosecond precision, then to microseconds as
- * capture.c takes it (0 when it is not a time): both fields are signed 32-bit numbers, and
- * a microsecond fraction is multiplied by 1000 in 64 bits, so a negative one stays negative.
+ * Packet time as libpcap 1.10 gives it at nanosecond precision, then in microseconds as
+ * capture.c takes it (0 when it is not a time). libpcap reads both fields as signed 32-bit
+ * numbers in the machine's byte order but as unsigned ones once it has swapped them, and
+ * multiplies a microsecond fraction by 1000 in 64 bits.
  */
 static uint64_t mapped_time_us(const struct pcap_map *m, uint32_t sec, uint32_t frac)
 {
-    int64_t s = (int32_t)sec;
-    int64_t ns = m->nano ? (int64_t)(int32_t)frac : (int64_t)(int32_t)frac * NS_PER_US;
+    int64_t s = m->swapped ? (int64_t)sec : (int64_t)(int32_t)sec;
+    int64_t f = m->swapped ? (int64_t)frac : (int64_t)(int32_t)frac;
+    int64_t ns = m->nano ? f : f * NS_PER_US;
     if (s < 0 || ns < 0 || (uint64_t)ns / NS_PER_US >= US_PER_S)
         return 0;
     return (uint64_t)s * US_PER_S + (uint64_t)ns / NS_PER_US;

@@ -471,9 +471,10 @@ static void test_versions(void)
 }
 
 /*
- * Times libpcap reads as signed 32-bit fields: a second count with the top bit set is
- * before 1970 (not a time), a microsecond count of 5 s is not a fraction (libpcap scales it
- * to 5e9 ns without wrapping), a nanosecond count of 2^31 is negative.
+ * Times libpcap reads as signed 32-bit fields (unsigned in a file of the other byte order):
+ * a second count with the top bit set is before 1970, or past 2038 - not a believable time
+ * either way; a microsecond count of 5 s is not a fraction (libpcap scales it to 5e9 ns
+ * without wrapping); a nanosecond count of 2^31 is negative, or past a second.
  */
 static void test_times(void)
 {
