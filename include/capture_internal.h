@@ -100,7 +100,7 @@ struct pcap_map {
     bool swapped;     /* written in the other byte order */
     bool nano;        /* nanosecond timestamps */
     enum pcap_lengths lengths;
-    bool populate; /* data is a page-aligned mapping: make its pages present ahead */
+    bool paged; /* data is a mapping of the file: its pages are made present ahead, let go behind */
 };
 
 struct pcap_map_result {

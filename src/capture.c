@@ -737,7 +737,7 @@ static bool map_input(pcap_t *p, const char *path, uint32_t magic, struct pcap_m
         .lengths = (major == 2 && minor < 3) || major == 543 ? PCAP_LENGTHS_SWAPPED
                    : major == 2 && minor == 3                ? PCAP_LENGTHS_MAYBE
                                                              : PCAP_LENGTHS_AS_WRITTEN,
-        .populate = true,
+        .paged = true,
     };
     return true;
 }

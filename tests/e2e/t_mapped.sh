@@ -7,6 +7,25 @@ set -u
 fail() { echo "FAIL: $*"; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 python3 "$ROOT/tests/e2e/hostile/make.py" "$work/hostile" || fail "could not write the captures"
+# Several chunks of read-ahead long (capture_pcap.c MAPPED_CHUNK): the corpus's demo capture
+# again and again, each pass an hour after the one before.
+python3 - "$ROOT/pcaps/demo.pcap" "$work/hostile/long.pcap" <<'PY' || fail "could not write long.pcap"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+out = [data[:24]]
+size = 24
+passes = 0
+while size < 5 << 20:
+    off = 24
+    while off + 16 <= len(data):
+        sec, usec, incl, orig = struct.unpack("<IIII", data[off:off + 16])
+        rec = struct.pack("<IIII", sec + 3600 * passes, usec, incl, orig) + data[off + 16:off + 16 + incl]
+        out.append(rec)
+        size += len(rec)
+        off += 16 + incl
+    passes += 1
+open(sys.argv[2], "wb").write(b"".join(out))
+PY
 n=0
 for f in "$ROOT"/pcaps/*.pcap "$ROOT"/tests/data/capture/*.pcap "$ROOT"/tests/data/decode/*.pcap \
     "$work"/hostile/*.pcap; do
