@@ -1,13 +1,13 @@
 /*
- * test_capture_mmap.c - classic pcap files read in place (mapped) against libpcap's reading.
+ * test_capture_walk.c - classic pcap files walked by capture_pcap.c against libpcap's reading.
  *
  * The records are the real packets of tests/data/decode/eth_tcp4.pcap, written again into
  * files of either byte order, micro- or nanosecond times, the patched 24-byte record
  * header, other snapshot lengths and versions, and cut or bent where a damaged capture
  * would be (the cases no real server produces). Every file is read twice through
- * capture_read_files: by its path (mapped and walked by capture_pcap.c) and as standard
- * input (libpcap's pcap_next_ex on the counting stream). The frames, times, counters and
- * messages must be the same; where a case has an answer of its own, that is checked too.
+ * capture_read_files: by its path (walked by capture_pcap.c, which the counters confirm) and
+ * as standard input (libpcap's pcap_next_ex on the counting stream). The frames, times, counters
+ * and messages must be the same; where a case has an answer of its own, that is checked too.
  */
 #include <fcntl.h>
 #include <pcap/pcap.h>
@@ -20,12 +20,13 @@
 #include "unit.h"
 
 #define SOURCE "tests/data/decode/eth_tcp4.pcap"
-#define NPKT 10        /* records in SOURCE */
-#define MAX_FRAMES 64  /* frames one read keeps */
-#define FILE_CAP 8192  /* bytes of the files written here */
-#define PAGE 4096u     /* a file this long ends where its mapping does */
-#define ERR_CAP 2048   /* bytes of messages kept */
-#define SUB_US_NS 789u /* nanoseconds below the microsecond, dropped on reading */
+#define NPKT 10                /* records in SOURCE */
+#define MAX_FRAMES 64          /* frames one read keeps */
+#define FILE_CAP 8192          /* bytes of the files written here */
+#define PAGE 4096u             /* a file this long ends on a page */
+#define ERR_CAP 2048           /* bytes of messages kept */
+#define BIG_FILE (1200u << 10) /* longer than two of the walker\'s windows */
+#define SUB_US_NS 789u         /* nanoseconds below the microsecond, dropped on reading */
 #define MAGIC_USEC 0xa1b2c3d4u
 #define MAGIC_NSEC 0xa1b23c4du
 #define MAGIC_PATCHED 0xa1b2cd34u
@@ -128,7 +129,7 @@ static void add_all(struct file *f)
 
 static void write_file(const struct file *f, size_t len, char *path)
 {
-    strcpy(path, "/tmp/ps-mmap-XXXXXX");
+    strcpy(path, "/tmp/ps-walk-XXXXXX");
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     CU_ASSERT_FATAL(write(fd, f->b, len) == (ssize_t)len);
@@ -144,35 +145,13 @@ struct run {
     uint32_t caplen[MAX_FRAMES], wire[MAX_FRAMES], sum[MAX_FRAMES];
     uint64_t ts[MAX_FRAMES];
     unsigned stop_after;
-    const char *path; /* the file read */
-    bool mapped;      /* its first frame lay in a mapping of it */
+    uint64_t all; /* a digest of every frame, those past MAX_FRAMES too */
     char err[ERR_CAP];
 };
-
-/* Whether p lies in a mapping of the file path (/proc/self/maps names it). */
-static bool in_mapping_of(const void *p, const char *path)
-{
-    FILE *maps = fopen("/proc/self/maps", "r");
-    if (!maps)
-        return false;
-    char line[512];
-    bool in = false;
-    while (!in && fgets(line, sizeof line, maps)) {
-        unsigned long lo, hi;
-        char *name = strchr(line, '/');
-        if (name && strncmp(name, path, strlen(path)) == 0 && name[strlen(path)] == '\n' &&
-            sscanf(line, "%lx-%lx", &lo, &hi) == 2)
-            in = (unsigned long)p >= lo && (unsigned long)p < hi;
-    }
-    fclose(maps);
-    return in;
-}
 
 static bool keep(const struct capture_frame *f, void *ctx)
 {
     struct run *r = ctx;
-    if (r->n == 0)
-        r->mapped = in_mapping_of(f->data, r->path);
     if (r->n < MAX_FRAMES) {
         r->caplen[r->n] = f->caplen;
         r->wire[r->n] = f->wire_len;
@@ -182,6 +161,9 @@ static bool keep(const struct capture_frame *f, void *ctx)
             s = s * 31u + f->data[i];
         r->sum[r->n] = s;
     }
+    r->all = r->all * 1000003u + f->caplen * 31u + f->wire_len + f->ts_us;
+    for (uint32_t i = 0; i < f->caplen; i++)
+        r->all = r->all * 131u + f->data[i];
     r->n++;
     return !(r->stop_after && r->n >= r->stop_after);
 }
@@ -192,7 +174,6 @@ static void read_one(const char *path, bool as_stdin, const char *bpf, struct ru
     unsigned stop_after = r->stop_after;
     memset(r, 0, sizeof *r);
     r->stop_after = stop_after;
-    r->path = path;
     int saved_in = -1;
     if (as_stdin) {
         int fd = open(path, O_RDONLY);
@@ -239,7 +220,7 @@ static void renamed(const char *err, const char *path, char *out, size_t cap)
     }
 }
 
-/* Read f's first len bytes both ways; they must agree. The mapped read is left in *m. */
+/* Read f's first len bytes both ways; they must agree. The walked read is left in *m. */
 static void both(const struct file *f, size_t len, const char *bpf, struct run *m)
 {
     char path[32];
@@ -249,9 +230,10 @@ static void both(const struct file *f, size_t len, const char *bpf, struct run *
     read_one(path, false, bpf, m);
     read_one(path, true, bpf, &s);
     unlink(path);
-    /* The path was read in place, standard input by libpcap (when there was a frame). */
-    CU_ASSERT_EQUAL(m->mapped, m->n > 0);
-    CU_ASSERT_FALSE(s.mapped);
+    /* The path was walked by capture_pcap.c, standard input read by libpcap. */
+    CU_ASSERT_EQUAL(m->st.inputs_walked, 1);
+    CU_ASSERT_EQUAL(s.st.inputs_walked, 0);
+    CU_ASSERT_EQUAL(m->all, s.all);
     CU_ASSERT_EQUAL(m->rc, s.rc);
     CU_ASSERT_EQUAL_FATAL(m->n, s.n);
     for (unsigned i = 0; i < m->n && i < MAX_FRAMES; i++) {
@@ -318,8 +300,8 @@ static void test_forms(void)
     }
 }
 
-/* Records that end exactly where the mapping ends (a page): whole, cut mid-data, mid-header. */
-static void test_map_end(void)
+/* Records that end exactly where a page-long file ends: whole, cut mid-data, mid-header. */
+static void test_file_end(void)
 {
     static struct file f;
     static struct run r;
@@ -358,6 +340,53 @@ static void test_map_end(void)
     CU_ASSERT_STRING_EQUAL(r.err,
                            "portsleuth: warning: : capture cut off at byte 4096 after 11 packets "
                            "(truncated dump file; tried to read 16 header bytes, only got 10)\n");
+}
+
+/*
+ * A file longer than two of the walker's windows (PCAP_WINDOW, 512 KB and a little):
+ * records of lengths from 60 to 1500 bytes (the real packets with zero trailers) fall
+ * across its refills; read whole, and cut inside a record well past the first refill.
+ */
+static void test_window(void)
+{
+    static const struct form nano = {.nano = true};
+    static struct run r, s;
+    uint8_t *b = malloc(BIG_FILE);
+    CU_ASSERT_FATAL(b != NULL);
+    static struct file one;
+    start(&one, &nano);
+    memcpy(b, one.b, 24);
+    size_t len = 24;
+    unsigned n = 0;
+    for (uint32_t caplen = 60; len + 24 + 1500 < BIG_FILE; caplen = caplen % 1500 + 37, n++) {
+        start(&one, &nano);
+        one.len = 0;
+        add(&one, n % NPKT, caplen, caplen);
+        memcpy(b + len, one.b, one.len);
+        len += one.len;
+    }
+    for (unsigned cut = 0; cut < 2; cut++) {
+        char path[32];
+        strcpy(path, "/tmp/ps-walk-XXXXXX");
+        int fd = mkstemp(path);
+        CU_ASSERT_FATAL(fd >= 0);
+        size_t size = cut ? len - 700 : len;
+        CU_ASSERT_FATAL(write(fd, b, size) == (ssize_t)size);
+        close(fd);
+        read_one(path, false, NULL, &r);
+        read_one(path, true, NULL, &s);
+        unlink(path);
+        CU_ASSERT_EQUAL(r.st.inputs_walked, 1);
+        CU_ASSERT(cut ? r.n < n : r.n == n);
+        CU_ASSERT_EQUAL(r.n, s.n);
+        CU_ASSERT_EQUAL(r.all, s.all);
+        CU_ASSERT_EQUAL(r.st.inputs_truncated, cut);
+        char want[ERR_CAP];
+        renamed(s.err, path, want, sizeof want);
+        CU_ASSERT_STRING_EQUAL(r.err, want);
+        CU_ASSERT_EQUAL(strlen(r.err) > 0, cut == 1);
+    }
+    free(b);
 }
 
 /* Cut inside a record header and inside a record's data, in both byte orders and resolutions. */
@@ -532,7 +561,7 @@ static void test_refused(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no good record after it)"));
 }
 
-/* The filter and a reader that stops early work on the mapped records as on libpcap's. */
+/* The filter and a reader that stops early work on the walked records as on libpcap's. */
 static void test_filter_and_stop(void)
 {
     static struct file f;
@@ -549,12 +578,13 @@ static void test_filter_and_stop(void)
     CU_ASSERT_EQUAL(r.st.frames, 4);
 }
 
-void suite_capture_mmap(void);
-void suite_capture_mmap(void)
+void suite_capture_walk(void);
+void suite_capture_walk(void)
 {
     UNIT_SUITE(
-        "capture_mmap", load_source, NULL, {"byte orders, resolutions, patched", test_forms},
-        {"records at the map's end", test_map_end}, {"cut mid-header and mid-data", test_cuts},
+        "capture_walk", load_source, NULL, {"byte orders, resolutions, patched", test_forms},
+        {"records at the file's end", test_file_end},
+        {"records across window refills", test_window}, {"cut mid-header and mid-data", test_cuts},
         {"records over the snapshot length", test_over_snaplen},
         {"old versions' length order", test_versions}, {"times as libpcap reads them", test_times},
         {"refused record headers", test_refused}, {"filter and stop", test_filter_and_stop});

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t_mapped.sh - a classic pcap read by its path is mapped and walked in place; read from a
+# t_walked.sh - a classic pcap read by its path is walked by capture_pcap.c; read from a
 # pipe it goes through libpcap. Both must give the same report and the same messages, for
 # every capture of the corpus and every lie of hostile/make.py (cuts, records over the
 # snapshot length, empty records, absurd times, noise over record headers).
@@ -7,7 +7,7 @@ set -u
 fail() { echo "FAIL: $*"; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 python3 "$ROOT/tests/e2e/hostile/make.py" "$work/hostile" || fail "could not write the captures"
-# Several chunks of read-ahead long (capture_pcap.c MAPPED_CHUNK): the corpus's demo capture
+# Several of the walker's windows long (capture_pcap.c PCAP_WINDOW): the corpus's demo capture
 # again and again, each pass an hour after the one before.
 python3 - "$ROOT/pcaps/demo.pcap" "$work/hostile/long.pcap" <<'PY' || fail "could not write long.pcap"
 import struct, sys
@@ -37,10 +37,10 @@ for f in "$ROOT"/pcaps/*.pcap "$ROOT"/tests/data/capture/*.pcap "$ROOT"/tests/da
     sed "s|standard input|$f|g" "$work/pipe.raw" >"$work/pipe.err"
     [ $rc_path -eq $rc_pipe ] || fail "$f: status $rc_path by path, $rc_pipe from a pipe"
     diff -u --label "pipe $f" --label "path" "$work/pipe.csv" "$work/path.csv" ||
-        fail "$f: the report read in place differs from libpcap's"
+        fail "$f: the report walked by us differs from libpcap's"
     diff -u --label "pipe $f" --label "path" "$work/pipe.err" "$work/path.err" ||
         fail "$f: the messages differ"
     n=$((n + 1))
 done
 [ $n -gt 30 ] || fail "only $n captures compared"
-echo "$n captures: the same report and messages read in place as through libpcap"
+echo "$n captures: the same report and messages walked by us as through libpcap"
