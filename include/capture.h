@@ -47,6 +47,7 @@ struct capture_stats {
     unsigned inputs_read;   /* inputs opened successfully */
     unsigned inputs_failed; /* inputs that could not be read at all */
     unsigned inputs_truncated;
+    unsigned inputs_walked; /* classic pcap files read by our own record walker, not libpcap's */
     /* Records that lie (files only; each input also gets a warning naming the first). */
     uint64_t records_over_snaplen; /* captured length beyond the file's snapshot length */
     uint64_t records_empty;        /* no captured bytes */

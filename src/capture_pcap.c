@@ -1,10 +1,25 @@
 /*
- * capture_pcap.c - reading on through a classic pcap file whose record header is noise.
+ * capture_pcap.c - classic pcap records read by us, from the stream libpcap opened: the
+ * whole file, and on through a file whose record header is noise.
  *
- * libpcap stops for good at a record header whose captured length no snap
- * length allows (a flipped bit, a damaged disk block, bytes written over). The
- * records after the damage are usually whole. capture.c hands the stream here,
- * positioned just after the header libpcap refused, and this reader goes on:
+ * The whole file (pcap_read_walk): once libpcap has read a regular file's header,
+ * capture.c hands the stream here and the records are walked in a window filled by
+ * large reads - one read of up to PCAP_WINDOW bytes for hundreds of records, where
+ * pcap_next_ex makes two freads per record and copies each into its own buffer. Each
+ * record is taken exactly as libpcap 1.10 takes it - the two lengths in the order the
+ * file's version implies, the 32-bit time fields signed or not as libpcap has them, a
+ * microsecond fraction scaled to nanoseconds in 64 bits, a record longer than the
+ * snapshot length cut to it, a captured length past WALK_MAX_RECORD refused - and where
+ * libpcap would stop, this stops too, with libpcap's words and the offset its stream
+ * would have reached (the end of the file, for a record cut short). capture.c walks only
+ * link types whose longest record libpcap puts at WALK_MAX_RECORD and whose headers it
+ * does not byte-swap, so nothing else of libpcap's differs.
+ *
+ * On past damage (pcap_read_rest): libpcap stops for good at a record header whose
+ * captured length no snap length allows (a flipped bit, a damaged disk block, bytes
+ * written over). The records after the damage are usually whole. capture.c hands the
+ * stream here, positioned just after the header libpcap (or the walk) refused, and
+ * this reader goes on:
  *
  *  - scanning: byte by byte, for a record header that is plausible (captured
  *    length within the snapshot length and at most the wire length, a wire
@@ -17,10 +32,11 @@
  *    snapshot length is cut to it); a header with an impossible length starts
  *    a new scan.
  *
- * The bytes live in one window buffer of PCAP_WINDOW bytes (a whole record
- * and the next header always fit), allocated once per damaged file; nothing
- * is allocated per packet. It reads forward only, so pipes work too.
+ * Both keep the bytes in one window buffer of PCAP_WINDOW bytes (a whole record
+ * and the next header always fit), allocated once per file; nothing is allocated
+ * per packet. They read forward only, so pipes work too.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +50,8 @@
 #define PCAP_WINDOW (2u * (PCAP_MAX_RECORD + 2u * 24u))
 /* A record found by scanning must be this close in time to the last believable packet. */
 #define PCAP_RESYNC_WINDOW_US (86400ull * US_PER_S)
+/* libpcap 1.10's longest record (MAXIMUM_SNAPLEN) for the link types walked. */
+#define WALK_MAX_RECORD 262144u
 
 struct window {
     FILE *f;
@@ -190,6 +208,105 @@ void pcap_read_rest(FILE *f, long damaged_at, const struct pcap_rest *p, capture
             break;
         }
     }
+    res->offset = w.base + (long)w.at;
+    free(w.buf);
+}
+
+/* ---- the whole file ---------------------------------------------------------------------- */
+
+/*
+ * Packet time as libpcap 1.10 gives it at nanosecond precision, then in microseconds as
+ * capture.c takes it (0 when it is not a time). libpcap reads both fields as signed 32-bit
+ * numbers in the machine's byte order but as unsigned ones once it has swapped them, and
+ * multiplies a microsecond fraction by 1000 in 64 bits.
+ */
+static uint64_t walk_time_us(const struct pcap_rest *p, uint32_t sec, uint32_t frac)
+{
+    int64_t s = p->swapped ? (int64_t)sec : (int64_t)(int32_t)sec;
+    int64_t f = p->swapped ? (int64_t)frac : (int64_t)(int32_t)frac;
+    int64_t ns = p->nano ? f : f * NS_PER_US;
+    if (s < 0 || ns < 0 || (uint64_t)ns / NS_PER_US >= US_PER_S)
+        return 0;
+    return (uint64_t)s * US_PER_S + (uint64_t)ns / NS_PER_US;
+}
+
+void pcap_read_walk(FILE *f, const struct pcap_rest *p, capture_record_fn fn, void *ctx,
+                    const volatile sig_atomic_t *stop, struct pcap_walk_result *res)
+{
+    memset(res, 0, sizeof *res);
+    long pos = ftell(f);
+    struct window w = {.f = f, .base = pos, .rest = p, .buf = malloc(PCAP_WINDOW)};
+    if (!w.buf || pos < 0) {
+        res->unread = true;
+        free(w.buf);
+        return;
+    }
+    const unsigned h = p->hdr_len;
+    struct capture_record rec = {.snaplen = p->snaplen, .frame.linktype = p->linktype};
+    for (;;) {
+        if (*stop) {
+            res->stopped = true;
+            break;
+        }
+        size_t left = fill(&w, h);
+        if (left == 0)
+            break; /* the end, between records */
+        if (left < h) {
+            snprintf(res->why, sizeof res->why,
+                     "truncated dump file; tried to read %u header bytes, only got %zu", h, left);
+            res->failed = true;
+            w.at = w.len;
+            break;
+        }
+        const uint8_t *b = w.buf + w.at;
+        uint32_t caplen = u32(p, b + 8), wire = u32(p, b + 12);
+        if (p->lengths == PCAP_LENGTHS_SWAPPED ||
+            (p->lengths == PCAP_LENGTHS_MAYBE && caplen > wire)) {
+            uint32_t t = caplen;
+            caplen = wire;
+            wire = t;
+        }
+        if (caplen > WALK_MAX_RECORD) {
+            if (caplen > p->snaplen)
+                snprintf(res->why, sizeof res->why,
+                         "invalid packet capture length %u, bigger than snaplen of %u", caplen,
+                         p->snaplen);
+            else
+                snprintf(res->why, sizeof res->why,
+                         "invalid packet capture length %u, bigger than maximum of %u", caplen,
+                         WALK_MAX_RECORD);
+            res->failed = res->damaged = true;
+            res->damaged_at = w.base + (long)w.at;
+            w.at += h;
+            break;
+        }
+        uint32_t keep = caplen > p->snaplen ? p->snaplen : caplen;
+        left = fill(&w, h + caplen) - h;
+        b = w.buf + w.at; /* the window may have moved */
+        if (left < caplen) {
+            /* libpcap reads what it keeps, then skips the rest: the first read that falls
+               short names its own length. */
+            snprintf(res->why, sizeof res->why,
+                     "truncated dump file; tried to read %u captured bytes, only got %zu",
+                     left < keep ? keep : caplen, left);
+            res->failed = true;
+            w.at = w.len;
+            break;
+        }
+        rec.stored_len = caplen;
+        rec.frame.data = b + h;
+        rec.frame.caplen = keep;
+        rec.frame.wire_len = wire;
+        rec.frame.ts_us = walk_time_us(p, u32(p, b), u32(p, b + 4));
+        w.at += h + caplen;
+        rec.end = w.base + (long)w.at;
+        if (!fn(&rec, ctx)) {
+            res->stopped = true;
+            break;
+        }
+    }
+    if (res->failed && !res->damaged && ferror(f))
+        snprintf(res->why, sizeof res->why, "error reading dump file: %s", strerror(errno));
     res->offset = w.base + (long)w.at;
     free(w.buf);
 }
