@@ -106,7 +106,7 @@ static void read_conversation(struct engine *e, const struct classify_input *in,
                               struct evidence_buf *out, struct flow_detail *detail)
 {
     out->n = 0;
-    memset(detail, 0, sizeof *detail);
+    /* detail_parse clears *detail before it fills it. */
     if (e->opt.sigs)
         sigset_match(e->opt.sigs, in, collect, out);
     detail_parse(in, detail, collect, out);

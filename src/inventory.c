@@ -93,12 +93,27 @@ struct detail_store {
     uint64_t part_us[DETAIL_PARTS];
 };
 
+/* Slots of a client set's index: twice its hosts, so a probe sequence stays short. */
+#define CLIENT_SLOTS (2u * PS_MAX_CLIENTS_TRACKED)
+_Static_assert(PS_MAX_CLIENTS_TRACKED < 255u, "a client set's index holds 1 + a host's place");
+_Static_assert((CLIENT_SLOTS & (CLIENT_SLOTS - 1u)) == 0, "CLIENT_SLOTS must be a power of two");
+
+/*
+ * The distinct client hosts of one endpoint, in the order they came, with an
+ * open-addressing index over them hashed with the inventory's seed: a flow from
+ * a known client costs one probe or two, not a pass over every host kept.
+ */
+struct client_set {
+    uint8_t slot[CLIENT_SLOTS]; /* 1 + the host's place in host[], 0 when free */
+    struct ps_addr host[PS_MAX_CLIENTS_TRACKED];
+};
+
 /* The chain pointer sits just before the record's key (host, port, transport) so a
  * lookup walking a chain touches one cache line per record. */
 struct endpoint_slot {
     struct endpoint_slot *next;
     struct endpoint_record rec;
-    struct ps_addr *clients;     /* distinct client hosts, up to PS_MAX_CLIENTS_TRACKED */
+    struct client_set *clients;  /* NULL until the first client is counted */
     uint64_t banner_us;          /* first_us of the flow the banner came from */
     struct detail_store *detail; /* rec.detail points into it; NULL until some detail is seen */
     uint8_t evidence_cap;        /* room in rec.evidence; grows by doubling */
@@ -132,7 +147,11 @@ struct inventory {
     size_t expect_count, expect_next;
     struct alias *aliases;
     size_t alias_count;
+    /* aliases[alias_first[c]] is the first alias whose name starts with the byte c or a
+       greater one (alias_first[256]: alias_count), so a lookup searches one initial only. */
+    uint16_t alias_first[257];
 };
+_Static_assert(PS_MAX_ALIASES <= UINT16_MAX, "alias_first holds alias indexes");
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -148,15 +167,21 @@ static bool same_addr(const struct ps_addr *a, const struct ps_addr *b)
     return memcmp(a, b, sizeof *a) == 0;
 }
 
-static size_t bucket_of(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
-                        uint8_t transport)
+static uint64_t addr_hash(uint64_t seed, const struct ps_addr *host)
 {
-    uint64_t h = inv->seed, w;
+    uint64_t h = seed, w;
     for (int i = 0; i < 16; i += 8) {
         memcpy(&w, host->bytes + i, 8);
         h = mix(h, w);
     }
-    h = mix(h, (uint64_t)host->family << 24 | (uint64_t)transport << 16 | port);
+    return h;
+}
+
+static size_t bucket_of(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                        uint8_t transport)
+{
+    uint64_t h = mix(addr_hash(inv->seed, host),
+                     (uint64_t)host->family << 24 | (uint64_t)transport << 16 | port);
     return (size_t)h & (inv->nbuckets - 1);
 }
 
@@ -251,16 +276,28 @@ int inventory_load_aliases(struct inventory *inv, const char *path, char *err, s
         inv->alias_count++;
     }
     fclose(f);
-    /* Sorted by name, so each piece of evidence costs a binary search, not a pass. */
+    /* Sorted by name, so each piece of evidence costs a binary search among the names
+       that share its initial, not a pass. */
     if (inv->alias_count)
         qsort(inv->aliases, inv->alias_count, sizeof *inv->aliases, alias_order);
+    size_t a = 0;
+    for (unsigned c = 0; c <= 256; c++) {
+        while (a < inv->alias_count && (unsigned char)inv->aliases[a].from[0] < c)
+            a++;
+        inv->alias_first[c] = (uint16_t)a;
+    }
     return rc;
 }
 
-static void canonical_service(const struct inventory *inv, char *service)
+/* The canonical name of service when it is an alias (the first line naming it), else NULL. */
+static const char *alias_of(const struct inventory *inv, const char *service)
 {
-    /* The first alias whose name is not below service (lower bound). */
-    size_t lo = 0, hi = inv->alias_count;
+    if (!inv->alias_count)
+        return NULL;
+    unsigned char c = (unsigned char)service[0];
+    /* The first alias whose name is not below service (lower bound), among those that
+       start with its initial. */
+    size_t lo = inv->alias_first[c], hi = inv->alias_first[c + 1];
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(inv->aliases[mid].from, service) < 0)
@@ -268,8 +305,9 @@ static void canonical_service(const struct inventory *inv, char *service)
         else
             hi = mid;
     }
-    if (lo < inv->alias_count && strcmp(inv->aliases[lo].from, service) == 0)
-        evidence_set(service, EV_SERVICE_MAX, inv->aliases[lo].to);
+    if (lo < inv->alias_first[c + 1] && strcmp(inv->aliases[lo].from, service) == 0)
+        return inv->aliases[lo].to;
+    return NULL;
 }
 
 /* Keep chains short: double the bucket array when records outnumber buckets twice over. */
@@ -407,6 +445,12 @@ static int evidence_order(const struct evidence *a, const struct evidence *b)
 static bool add_evidence(struct endpoint_slot *s, const struct evidence *ev)
 {
     struct endpoint_record *rec = &s->rec;
+    /* Byte for byte a statement the list holds (the usual case: the endpoint's earlier flows
+       made it, with the same witness code): it is the one same_evidence would find, and
+       equal in order, so nothing changes. Anything else takes the comparisons below. */
+    for (unsigned i = 0; i < rec->evidence_count; i++)
+        if (memcmp(&rec->evidence[i], ev, sizeof *ev) == 0)
+            return false;
     for (unsigned i = 0; i < rec->evidence_count; i++)
         if (same_evidence(&rec->evidence[i], ev)) {
             /* The same statement by another rule: the one first in order stays. */
@@ -499,23 +543,28 @@ static void judge(const struct inventory *inv, struct endpoint_record *rec)
                               : (rec->best.service[0] ? VERDICT_NONSTANDARD : VERDICT_UNKNOWN);
 }
 
-static void count_client(struct endpoint_slot *s, const struct ps_addr *client)
+static void count_client(const struct inventory *inv, struct endpoint_slot *s,
+                         const struct ps_addr *client)
 {
+    if (!s->clients) {
+        s->clients = calloc(1, sizeof *s->clients);
+        if (!s->clients)
+            return;
+    }
+    struct client_set *cs = s->clients;
     unsigned n = s->rec.clients < PS_MAX_CLIENTS_TRACKED ? s->rec.clients : PS_MAX_CLIENTS_TRACKED;
-    for (unsigned i = 0; i < n; i++)
-        if (same_addr(&s->clients[i], client))
+    unsigned i = (unsigned)mix(addr_hash(inv->seed, client), client->family) & (CLIENT_SLOTS - 1u);
+    /* At most PS_MAX_CLIENTS_TRACKED slots are taken: the probe meets a free one. */
+    for (; cs->slot[i]; i = (i + 1u) & (CLIENT_SLOTS - 1u))
+        if (same_addr(&cs->host[cs->slot[i] - 1u], client))
             return;
     if (n == PS_MAX_CLIENTS_TRACKED) {
         /* Past the cap the count is a lower bound: each new flow from an untracked
            host may be a host already counted, so count none. */
         return;
     }
-    if (!s->clients) {
-        s->clients = calloc(PS_MAX_CLIENTS_TRACKED, sizeof *s->clients);
-        if (!s->clients)
-            return;
-    }
-    s->clients[n] = *client;
+    cs->host[n] = *client;
+    cs->slot[i] = (uint8_t)(n + 1u);
     s->rec.clients++;
 }
 
@@ -714,7 +763,7 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
     struct endpoint_record *rec = &s->rec;
     bool first_flow = rec->flows == 0;
     rec->flows++;
-    count_client(s, &in->client);
+    count_client(inv, s, &in->client);
     if (first_flow || first_us < rec->first_us)
         rec->first_us = first_us;
     if (last_us > rec->last_us)
@@ -730,8 +779,14 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
         rec->changed = true;
     bool added = false;
     for (unsigned i = 0; i < nev; i++) {
+        /* Copied only to be renamed: most services are no alias. */
+        const char *canonical = alias_of(inv, ev[i].service);
+        if (!canonical) {
+            added |= add_evidence(s, &ev[i]);
+            continue;
+        }
         struct evidence e = ev[i];
-        canonical_service(inv, e.service);
+        EV_SET(e.service, canonical);
         added |= add_evidence(s, &e);
     }
     const struct expectation *x =
