@@ -266,7 +266,9 @@ static void classify(struct engine *e, struct flow *f)
 
     /* Again over the whole heads: a reply split across segments is whole here. Read before
        the lock is taken, which other threads wait for. */
-    struct announcements an = {.n = 0};
+    struct announcements an; /* not cleared whole: at[] is filled up to n */
+    an.n = 0;
+    an.overflow = false;
     ftp_announced_channels(&in, collect_announcement, &an);
     lock_inventory(e);
     record_ended_flows(e);

@@ -91,6 +91,7 @@ struct flow_table {
     uint32_t pooled;      /* flows carved from slabs so far (<= max_flows) */
     uint64_t fixed_bytes; /* the table, its buckets and its slabs (heads: stats.head_bytes) */
     uint64_t now_us;      /* latest packet time seen */
+    uint64_t quiet_until; /* no tail is due before this packet time (0: look) */
     uint64_t k0, k1;      /* hash key */
     struct flow_stats stats;
 };
@@ -256,12 +257,6 @@ static uint64_t conversation_hash(const struct flow_table *t, uint8_t transport,
     return siphash13_words(t->k0, t->k1, m, 5);
 }
 
-static uint64_t flow_hash(const struct flow_table *t, const struct flow_key *k)
-{
-    return conversation_hash(t, k->transport, k->vlan, (struct endpoint){&k->addr[0], k->port[0]},
-                             (struct endpoint){&k->addr[1], k->port[1]});
-}
-
 static void seed_hash(struct flow_table *t, uint64_t fixed)
 {
     uint64_t key[2] = {0, 0};
@@ -293,30 +288,46 @@ static void lru_push_head(struct flow_table *t, struct flow *f)
     struct lru_list *l = &t->lru[class_of(f)];
     f->lru_prev = NULL;
     f->lru_next = l->head;
-    if (l->head)
+    if (l->head) {
         l->head->lru_prev = f;
-    else
+    } else {
         l->tail = f;
+        t->quiet_until = 0; /* a new tail */
+    }
     l->head = f;
 }
 
-static void lru_unlink(struct flow_table *t, struct flow *f)
+/* Out of list c (the flow's class when it was put there). */
+static void lru_unlink_from(struct flow_table *t, struct flow *f, enum lru_class c)
 {
-    struct lru_list *l = &t->lru[class_of(f)];
+    struct lru_list *l = &t->lru[c];
     if (f->lru_prev)
         f->lru_prev->lru_next = f->lru_next;
     else
         l->head = f->lru_next;
-    if (f->lru_next)
+    if (f->lru_next) {
         f->lru_next->lru_prev = f->lru_prev;
-    else
+    } else {
         l->tail = f->lru_prev;
+        t->quiet_until = 0; /* a new tail */
+    }
     f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_unlink(struct flow_table *t, struct flow *f)
+{
+    lru_unlink_from(t, f, class_of(f));
+}
+
+/* Idle past the timeout of list c, the flow's. */
+static bool due_in(const struct flow_table *t, const struct flow *f, enum lru_class c)
+{
+    return t->now_us > f->last_us && t->now_us - f->last_us > t->timeout_us[c];
 }
 
 static bool is_due(const struct flow_table *t, const struct flow *f)
 {
-    return t->now_us > f->last_us && t->now_us - f->last_us > t->timeout_us[class_of(f)];
+    return due_in(t, f, class_of(f));
 }
 
 /* The least recently active flow of all three lists, or NULL when empty. */
@@ -484,7 +495,7 @@ static void bucket_prepare(struct flow_table *t, size_t bucket)
 
 static void hash_unlink(struct flow_table *t, struct flow *f)
 {
-    struct flow **pp = &t->buckets[flow_hash(t, &f->key) & t->mask];
+    struct flow **pp = &t->buckets[f->bucket];
     while (*pp && *pp != f)
         pp = &(*pp)->hash_next;
     if (*pp)
@@ -532,16 +543,32 @@ static enum flow_end_reason timeout_reason(const struct flow *f)
     return class_of(f) == LRU_TCP_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT;
 }
 
-/* Expire up to budget flows whose timeout has passed, oldest of each list first. */
+/*
+ * Expire up to budget flows whose timeout has passed, oldest of each list first.
+ * When no tail is left due, the earliest time one will be is remembered, so the
+ * packets before it skip the look; a tail's time only moves later, and a new tail
+ * (unlinked or pushed into an empty list) makes the next packet look again.
+ */
 static void expire_due(struct flow_table *t, uint64_t budget)
 {
-    for (int c = 0; c < LRU_CLASSES && budget; c++) {
+    if (t->now_us < t->quiet_until)
+        return;
+    uint64_t quiet = UINT64_MAX;
+    for (enum lru_class c = 0; c < LRU_CLASSES; c++) {
         struct flow *f;
-        while (budget && (f = t->lru[c].tail) && is_due(t, f)) {
+        while ((f = t->lru[c].tail) && due_in(t, f, c)) {
+            if (!budget) {
+                t->quiet_until = 0; /* more are due: the next packet goes on */
+                return;
+            }
             flow_expire(t, f, timeout_reason(f));
             budget--;
         }
+        if (f && f->last_us + t->timeout_us[c] < quiet)
+            quiet = f->last_us + t->timeout_us[c];
     }
+    /* due_in is now_us - last_us > timeout: the first due time is one past. */
+    t->quiet_until = quiet == UINT64_MAX ? UINT64_MAX : quiet + 1;
 }
 
 /* The least recently active flow leaves (timed out if it is due). Returns whether it was
@@ -661,6 +688,7 @@ static struct flow *flow_create(struct flow_table *t, size_t bucket, const struc
     f->key.transport = p->transport;
     f->first_us = f->last_us = p->ts_us;
     initial_role(f);
+    f->bucket = (uint32_t)bucket;
     bucket_prepare(t, bucket);
     f->hash_next = t->buckets[bucket];
     t->buckets[bucket] = f;
@@ -754,14 +782,18 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
      */
     int s = 0;
     struct flow *f = t->last && (s = side_of(t->last, pkt, vlan)) >= 0 ? t->last : NULL;
-    if (!f)
-        f = lookup(t, packet_bucket(t, pkt, vlan), pkt, vlan, &s);
+    size_t bucket = SIZE_MAX; /* not hashed yet */
+    if (!f) {
+        bucket = packet_bucket(t, pkt, vlan);
+        f = lookup(t, bucket, pkt, vlan, &s);
+    }
     if (f && (is_due(t, f) || starts_new_conversation(f, pkt))) {
+        bucket = f->bucket;
         flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_CLOSED);
         f = NULL;
     }
     if (!f) {
-        f = flow_create(t, packet_bucket(t, pkt, vlan), pkt, vlan);
+        f = flow_create(t, bucket != SIZE_MAX ? bucket : packet_bucket(t, pkt, vlan), pkt, vlan);
         if (!f) {
             t->stats.alloc_failures++;
             return NULL;
@@ -771,7 +803,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
     *side = s;
     t->last = f;
 
-    lru_unlink(t, f); /* its list may change with its state */
+    enum lru_class was = class_of(f); /* its list may change with its state */
     f->packets[s]++;
     f->bytes[s] += pkt->payload_wire_len;
     if (pkt->ts_us > f->last_us)
@@ -782,17 +814,25 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
         tcp_flags(f, s, pkt);
     else if (s == 1 && f->role_reason == ROLE_GUESS)
         flow_set_server(f, 1, ROLE_RESPONDER);
-    lru_push_head(t, f);
+    /* A train of packets finds its flow at the head of its list already. */
+    if (t->lru[was].head != f || class_of(f) != was) {
+        lru_unlink_from(t, f, was);
+        lru_push_head(t, f);
+    }
 
-    if (f->classified) {
+    if (!f->classified) {
+        if (pkt->transport == IPPROTO_TCP)
+            feed_tcp(t, f, s, pkt);
+        else
+            feed_udp(t, f, s, pkt);
+        count_heads(t, f);
+    } else {
         if (!(f->head[0].flags & f->head[1].flags & HEAD_RELEASED))
             release_heads(f);
-    } else if (pkt->transport == IPPROTO_TCP) {
-        feed_tcp(t, f, s, pkt);
-    } else {
-        feed_udp(t, f, s, pkt);
+        /* Released heads hold nothing: only a count not yet brought to zero changes. */
+        if (f->head_mem)
+            count_heads(t, f);
     }
-    count_heads(t, f);
     enforce_memory_cap(t, f);
     return f;
 }

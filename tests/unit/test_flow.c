@@ -473,6 +473,44 @@ static void test_lazy_expiry_bound(void)
     flow_table_destroy(t);
 }
 
+/* Packets skip the look at the tails until one can be due; a new tail (a flow moved into
+ * an empty list, or the tail leaving its place) makes them look again. */
+static void test_quiet_until_due(void)
+{
+    struct recorder r = {0};
+    struct flow_config c = config(16);
+    struct flow_table *t = flow_table_create(&c, record, &r);
+    int side;
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_SYN, 1, 0, NULL, T0), &side);
+    feed(t, tcp("10.0.0.3", 40000, "10.0.0.2", 25, PS_TCP_SYN, 1, 0, NULL, T0 + 1), &side);
+    /* Closing, the second flow is the first of its list: due 15 s on, not 300. */
+    feed(t, tcp("10.0.0.3", 40000, "10.0.0.2", 25, PS_TCP_RST, 2, 0, NULL, T0 + 2), &side);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 2 + 15 * SEC),
+         &side);
+    CU_ASSERT_EQUAL(r.n, 0);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 3 + 15 * SEC),
+         &side);
+    CU_ASSERT_EQUAL_FATAL(r.n, 1);
+    CU_ASSERT_EQUAL(r.e[0].port[1], 25);
+    CU_ASSERT_EQUAL(r.e[0].why, FLOW_END_CLOSED);
+    flow_table_destroy(t);
+
+    /* Packet time going back: the tail's successor is due before the tail was. */
+    r.n = 0;
+    t = flow_table_create(&c, record, &r);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_SYN, 1, 0, NULL, T0 + 10), &side);
+    feed(t, tcp("10.0.0.3", 40000, "10.0.0.2", 25, PS_TCP_SYN, 1, 0, NULL, T0), &side);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 20), &side);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 300 * SEC), &side);
+    CU_ASSERT_EQUAL(r.n, 0);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 300 * SEC + 1),
+         &side);
+    CU_ASSERT_EQUAL_FATAL(r.n, 1);
+    CU_ASSERT_EQUAL(r.e[0].port[1], 25);
+    CU_ASSERT_EQUAL(r.e[0].why, FLOW_END_TIMEOUT);
+    flow_table_destroy(t);
+}
+
 static void test_eviction(void)
 {
     struct recorder r = {0};
@@ -868,17 +906,17 @@ static void test_bytes_per_flow(void)
 
 void suite_flow(void)
 {
-    UNIT_SUITE("flow", NULL, NULL, {"handshake roles", test_handshake_roles},
-               {"lost syn", test_lost_syn},
-               {"mid-stream port evidence", test_mid_stream_port_evidence}, {"guess", test_guess},
-               {"udp roles", test_udp_roles}, {"keys", test_keys},
-               {"random seed", test_random_seed}, {"idle timeouts", test_idle_timeouts},
-               {"closed timeout", test_closed_timeout}, {"port reuse", test_port_reuse},
-               {"lazy expiry bound", test_lazy_expiry_bound}, {"eviction", test_eviction},
-               {"flush", test_flush}, {"stats and classified", test_stats_and_classified},
-               {"gap found by the owner", test_gap_found_by_owner},
-               {"bytes per flow", test_bytes_per_flow}, {"flood", test_flood},
-               {"memory cap: heads", test_memory_cap_heads},
-               {"memory cap: owner's bytes", test_memory_cap_owner},
-               {"memory cap below the table's own", test_memory_cap_tiny});
+    UNIT_SUITE(
+        "flow", NULL, NULL, {"handshake roles", test_handshake_roles}, {"lost syn", test_lost_syn},
+        {"mid-stream port evidence", test_mid_stream_port_evidence}, {"guess", test_guess},
+        {"udp roles", test_udp_roles}, {"keys", test_keys}, {"random seed", test_random_seed},
+        {"idle timeouts", test_idle_timeouts}, {"closed timeout", test_closed_timeout},
+        {"port reuse", test_port_reuse}, {"lazy expiry bound", test_lazy_expiry_bound},
+        {"quiet until due", test_quiet_until_due}, {"eviction", test_eviction},
+        {"flush", test_flush}, {"stats and classified", test_stats_and_classified},
+        {"gap found by the owner", test_gap_found_by_owner},
+        {"bytes per flow", test_bytes_per_flow}, {"flood", test_flood},
+        {"memory cap: heads", test_memory_cap_heads},
+        {"memory cap: owner's bytes", test_memory_cap_owner},
+        {"memory cap below the table's own", test_memory_cap_tiny});
 }
