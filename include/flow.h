@@ -67,7 +67,7 @@ struct flow {
     uint8_t closing;               /* FIN/RST seen */
     uint8_t owner_flags;           /* free for the table's owner (engine.c); never touched here */
     uint32_t head_mem;             /* heap bytes of both heads, as the table last counted them */
-    uint32_t bucket;               /* its hash bucket (buckets number at most 2^32) */
+    uint32_t hash;                 /* its key's hash, low bits (buckets number at most 2^32) */
 };
 
 /* Flows are pooled and counted by the million: keep one within four cache lines. */

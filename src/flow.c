@@ -2,7 +2,10 @@
  * flow.c - the conversation table: lookup, roles, timeouts, eviction.
  *
  * Flows live in an open hash table (chained through hash_next) whose bucket
- * count is the power of two at or above max_flows. The hash is SipHash-1-3
+ * count is the power of two at or above the flows pooled so far (at least one
+ * slab's worth, at most what max_flows needs): it doubles, taking every flow
+ * again, as the pool grows, so a capture that never holds many flows at once
+ * keeps a small array that stays in the cache. The hash is SipHash-1-3
  * over the key with its two endpoints in a canonical order (the smaller
  * address/port first), so both directions of a conversation land in the same
  * bucket, keyed with a per-run random seed so that nobody can choose
@@ -30,8 +33,9 @@
  * least recently active flow leaves as it would if the table were full,
  * except the packet's own flow, so the sum exceeds the cap by at most what
  * one packet added. Evicted flows go to the free list, and a new flow that
- * would need a new slab past the cap takes the place of the least recently
- * active one instead: the pool stops growing once the cap is reached.
+ * would need a new slab (and the larger bucket array it may bring) past the
+ * cap takes the place of the least recently active one instead: the pool
+ * stops growing once the cap is reached.
  *
  * Time is packet time. Each flow sits in one of three LRU lists, one per
  * timeout class (TCP open, TCP after FIN/RST, UDP), most recently active at
@@ -83,6 +87,7 @@ struct flow_table {
     size_t mask;           /* bucket count - 1 */
     size_t block;          /* buckets per block */
     uint64_t *written;     /* one bit per block: ever written (else every bucket is empty) */
+    size_t written_words;  /* of written: enough for the most buckets max_flows needs */
     struct lru_list lru[LRU_CLASSES];
     uint64_t timeout_us[LRU_CLASSES];
     struct flow *free_list; /* chained through hash_next */
@@ -344,6 +349,8 @@ static struct flow *oldest_flow(const struct flow_table *t)
 
 /* --- pool ------------------------------------------------------------------------------- */
 
+static void grow_buckets(struct flow_table *t);
+
 /* Flows the next slab holds (0 when the pool is at max_flows). */
 static uint32_t next_slab_flows(const struct flow_table *t)
 {
@@ -367,6 +374,7 @@ static struct flow *flow_alloc(struct flow_table *t)
         t->slabs = slab;
         t->pooled += n;
         t->fixed_bytes += slab_bytes(n);
+        grow_buckets(t);
         for (uint32_t i = n; i-- > 0;) {
             slab->flows[i].hash_next = t->free_list;
             t->free_list = &slab->flows[i];
@@ -386,12 +394,37 @@ static void flow_recycle(struct flow_table *t, struct flow *f)
 
 /* --- table ------------------------------------------------------------------------------ */
 
-static size_t bucket_count(uint32_t max_flows)
+/* Buckets for `flows` flows: the power of two at or above, at least 16. */
+static size_t bucket_count(uint32_t flows)
 {
     size_t n = 16;
-    while (n < max_flows)
+    while (n < flows)
         n <<= 1;
     return n;
+}
+
+/* Buckets the pool needs once it holds `pooled` flows (never more than max_flows needs). */
+static size_t buckets_for_pool(const struct flow_table *t, uint32_t pooled)
+{
+    size_t n = bucket_count(pooled > PS_FLOW_SLAB_FLOWS ? pooled : PS_FLOW_SLAB_FLOWS);
+    size_t most = bucket_count(t->cfg.max_flows);
+    return n < most ? n : most;
+}
+
+/* A new bucket array of n buckets, every block unwritten. Returns false, changing nothing,
+   without memory. */
+static bool buckets_replace(struct flow_table *t, size_t n)
+{
+    void *buckets = NULL;
+    if (posix_memalign(&buckets, BUCKET_BLOCK_BYTES, n * sizeof *t->buckets) != 0)
+        return false;
+    free(t->buckets);
+    t->buckets = buckets;
+    t->mask = n - 1;
+    size_t per_page = BUCKET_BLOCK_BYTES / sizeof *t->buckets;
+    t->block = n < per_page ? n : per_page;
+    memset(t->written, 0, t->written_words * sizeof *t->written);
+    return true;
 }
 
 struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_fn on_expire,
@@ -405,21 +438,20 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_
         t->cfg.max_flows = 1;
     if (t->cfg.head_bytes > PS_MAX_HEAD_BYTES)
         t->cfg.head_bytes = PS_MAX_HEAD_BYTES;
-    size_t n = bucket_count(t->cfg.max_flows);
+    /* The bitmap is sized once for the largest array; the array starts at the first
+       slab's size and doubles as the pool grows (grow_buckets). */
+    size_t most = bucket_count(t->cfg.max_flows);
     size_t per_page = BUCKET_BLOCK_BYTES / sizeof *t->buckets;
-    t->block = n < per_page ? n : per_page;
-    size_t words = (n / t->block + 63) / 64;
-    void *buckets = NULL;
-    t->written = calloc(words, sizeof *t->written);
-    if (!t->written || posix_memalign(&buckets, BUCKET_BLOCK_BYTES, n * sizeof *t->buckets) != 0) {
+    t->written_words = (most / (most < per_page ? most : per_page) + 63) / 64;
+    t->written = calloc(t->written_words, sizeof *t->written);
+    size_t n = buckets_for_pool(t, 0);
+    if (!t->written || !buckets_replace(t, n)) {
         free(t->written);
         free(t);
         return NULL;
     }
-    t->buckets = buckets;
-    t->mask = n - 1;
-    t->fixed_bytes =
-        sizeof *t + n * sizeof *t->buckets + words * sizeof *t->written + 3 * PS_ALLOC_OVERHEAD;
+    t->fixed_bytes = sizeof *t + n * sizeof *t->buckets + t->written_words * sizeof *t->written +
+                     3 * PS_ALLOC_OVERHEAD;
     t->on_expire = on_expire;
     t->ctx = ctx;
     t->timeout_us[LRU_TCP_OPEN] = (uint64_t)t->cfg.tcp_idle_s * 1000000u;
@@ -493,9 +525,31 @@ static void bucket_prepare(struct flow_table *t, size_t bucket)
     t->written[blk / 64] |= bit;
 }
 
+/*
+ * The pool grew past the buckets: a bucket array twice as large (or more) takes every
+ * flow of the table, so chains stay at one flow per bucket or less, as with an array
+ * sized for max_flows from the start, while a table that never holds many flows never
+ * touches (page-faults, and misses the cache on) an array for max_flows. Without
+ * memory for it the old array stays, with longer chains.
+ */
+static void grow_buckets(struct flow_table *t)
+{
+    size_t n = buckets_for_pool(t, t->pooled), old = t->mask + 1;
+    if (n <= old || !buckets_replace(t, n))
+        return;
+    t->fixed_bytes += (n - old) * sizeof *t->buckets;
+    for (int c = 0; c < LRU_CLASSES; c++)
+        for (struct flow *f = t->lru[c].head; f; f = f->lru_next) {
+            size_t b = f->hash & t->mask;
+            bucket_prepare(t, b);
+            f->hash_next = t->buckets[b];
+            t->buckets[b] = f;
+        }
+}
+
 static void hash_unlink(struct flow_table *t, struct flow *f)
 {
-    struct flow **pp = &t->buckets[f->bucket];
+    struct flow **pp = &t->buckets[f->hash & t->mask];
     while (*pp && *pp != f)
         pp = &(*pp)->hash_next;
     if (*pp)
@@ -594,11 +648,15 @@ static uint64_t memory_in_use(struct flow_table *t)
     return t->fixed_bytes + t->stats.head_bytes + t->stats.owner_bytes;
 }
 
-/* A new flow would need a new slab, and the slab would take the table over max_memory. */
+/* A new flow would need a new slab, and the slab (with the larger bucket array it may
+   bring) would take the table over max_memory. */
 static bool pool_growth_over_cap(struct flow_table *t)
 {
-    return t->cfg.max_memory && !t->free_list && t->pooled < t->cfg.max_flows &&
-           memory_in_use(t) + slab_bytes(next_slab_flows(t)) > t->cfg.max_memory;
+    if (!t->cfg.max_memory || t->free_list || t->pooled >= t->cfg.max_flows)
+        return false;
+    uint32_t n = next_slab_flows(t);
+    size_t buckets = buckets_for_pool(t, t->pooled + n) - (t->mask + 1);
+    return memory_in_use(t) + slab_bytes(n) + buckets * sizeof *t->buckets > t->cfg.max_memory;
 }
 
 /* Over max_memory: the least recently active flows leave, all but keep (this packet's). */
@@ -642,20 +700,21 @@ static int side_of(const struct flow *f, const struct packet_view *p, uint16_t v
     return -1;
 }
 
-static struct flow *lookup(const struct flow_table *t, size_t bucket, const struct packet_view *p,
+static struct flow *lookup(const struct flow_table *t, uint32_t hash, const struct packet_view *p,
                            uint16_t vlan, int *side)
 {
-    for (struct flow *f = bucket_head(t, bucket); f; f = f->hash_next)
+    for (struct flow *f = bucket_head(t, hash & t->mask); f; f = f->hash_next)
         if ((*side = side_of(f, p, vlan)) >= 0)
             return f;
     return NULL;
 }
 
-static size_t packet_bucket(const struct flow_table *t, const struct packet_view *p, uint16_t vlan)
+/* The low 32 bits of the conversation's hash: a bucket array never has more than 2^32
+   buckets (max_flows is 32-bit), so they choose the bucket at every size. */
+static uint32_t packet_hash(const struct flow_table *t, const struct packet_view *p, uint16_t vlan)
 {
-    return conversation_hash(t, p->transport, vlan, (struct endpoint){&p->src, p->sport},
-                             (struct endpoint){&p->dst, p->dport}) &
-           t->mask;
+    return (uint32_t)conversation_hash(t, p->transport, vlan, (struct endpoint){&p->src, p->sport},
+                                       (struct endpoint){&p->dst, p->dport});
 }
 
 /* Before any handshake: which side is the server, judged from the ports alone. */
@@ -669,7 +728,7 @@ static void initial_role(struct flow *f)
         flow_set_server(f, 1, ROLE_GUESS);
 }
 
-static struct flow *flow_create(struct flow_table *t, size_t bucket, const struct packet_view *p,
+static struct flow *flow_create(struct flow_table *t, uint32_t hash, const struct packet_view *p,
                                 uint16_t vlan)
 {
     if (t->stats.active >= t->cfg.max_flows)
@@ -688,7 +747,8 @@ static struct flow *flow_create(struct flow_table *t, size_t bucket, const struc
     f->key.transport = p->transport;
     f->first_us = f->last_us = p->ts_us;
     initial_role(f);
-    f->bucket = (uint32_t)bucket;
+    f->hash = hash;
+    size_t bucket = hash & t->mask; /* after flow_alloc, which may grow the buckets */
     bucket_prepare(t, bucket);
     f->hash_next = t->buckets[bucket];
     t->buckets[bucket] = f;
@@ -782,18 +842,21 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
      */
     int s = 0;
     struct flow *f = t->last && (s = side_of(t->last, pkt, vlan)) >= 0 ? t->last : NULL;
-    size_t bucket = SIZE_MAX; /* not hashed yet */
+    uint32_t hash = 0;
+    bool hashed = false;
     if (!f) {
-        bucket = packet_bucket(t, pkt, vlan);
-        f = lookup(t, bucket, pkt, vlan, &s);
+        hash = packet_hash(t, pkt, vlan);
+        hashed = true;
+        f = lookup(t, hash, pkt, vlan, &s);
     }
     if (f && (is_due(t, f) || starts_new_conversation(f, pkt))) {
-        bucket = f->bucket;
+        hash = f->hash;
+        hashed = true;
         flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_CLOSED);
         f = NULL;
     }
     if (!f) {
-        f = flow_create(t, bucket != SIZE_MAX ? bucket : packet_bucket(t, pkt, vlan), pkt, vlan);
+        f = flow_create(t, hashed ? hash : packet_hash(t, pkt, vlan), pkt, vlan);
         if (!f) {
             t->stats.alloc_failures++;
             return NULL;

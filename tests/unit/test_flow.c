@@ -511,6 +511,39 @@ static void test_quiet_until_due(void)
     flow_table_destroy(t);
 }
 
+/* The bucket array grows with the pool: every flow is still found after each doubling,
+ * and a table that never held many flows counts no array for max_flows. */
+static void test_buckets_grow(void)
+{
+    struct recorder r = {0};
+    struct flow_config c = config(1000000);
+    struct flow_table *t = flow_table_create(&c, record, &r);
+    int side;
+    feed(t, udp("10.0.0.1", 1, "10.0.0.2", 53, "q", T0), &side);
+    /* A slab and an array for one slab, not 2^20 buckets (8 MiB). */
+    CU_ASSERT_TRUE(flow_table_stats(t)->memory < 2u * 1024u * 1024u);
+    const unsigned n = 5 * PS_FLOW_SLAB_FLOWS + 7;
+    char a[32];
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(a, sizeof a, "10.%u.%u.%u", 1 + i / 65536, i / 256 % 256, i % 256);
+        feed(t, tcp(a, 40000, "10.0.0.2", 80, PS_TCP_SYN, 1, 0, NULL, T0 + i), &side);
+    }
+    CU_ASSERT_EQUAL(flow_table_stats(t)->created, n + 1);
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(a, sizeof a, "10.%u.%u.%u", 1 + i / 65536, i / 256 % 256, i % 256);
+        struct flow *f =
+            feed(t, tcp("10.0.0.2", 80, a, 40000, PS_TCP_SYN | PS_TCP_ACK, 9, 2, NULL, T0 + n + i),
+                 &side);
+        CU_ASSERT_EQUAL(side, 1);
+        CU_ASSERT_EQUAL(f->packets[0] + f->packets[1], 2);
+    }
+    CU_ASSERT_EQUAL(flow_table_stats(t)->created, n + 1);
+    CU_ASSERT_EQUAL(flow_table_stats(t)->active, n + 1);
+    flow_table_flush(t);
+    CU_ASSERT_EQUAL(r.n, (int)n + 1);
+    flow_table_destroy(t);
+}
+
 static void test_eviction(void)
 {
     struct recorder r = {0};
@@ -912,8 +945,9 @@ void suite_flow(void)
         {"udp roles", test_udp_roles}, {"keys", test_keys}, {"random seed", test_random_seed},
         {"idle timeouts", test_idle_timeouts}, {"closed timeout", test_closed_timeout},
         {"port reuse", test_port_reuse}, {"lazy expiry bound", test_lazy_expiry_bound},
-        {"quiet until due", test_quiet_until_due}, {"eviction", test_eviction},
-        {"flush", test_flush}, {"stats and classified", test_stats_and_classified},
+        {"quiet until due", test_quiet_until_due}, {"buckets grow", test_buckets_grow},
+        {"eviction", test_eviction}, {"flush", test_flush},
+        {"stats and classified", test_stats_and_classified},
         {"gap found by the owner", test_gap_found_by_owner},
         {"bytes per flow", test_bytes_per_flow}, {"flood", test_flood},
         {"memory cap: heads", test_memory_cap_heads},
