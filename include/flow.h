@@ -58,7 +58,8 @@ struct flow {
     struct stream_head head[2];       /* by side */
     uint64_t first_us, last_us;
     uint64_t packets[2], bytes[2]; /* by side */
-    void *witness_state;           /* nDPI flow while attached, else NULL */
+    void *owner_state;             /* the owner's (engine.c: nDPI's flow, then the endpoint
+                                      record); never touched here */
     uint8_t server;                /* 0 or 1: which side is the server */
     uint8_t role_reason;           /* enum role_reason */
     uint8_t first_talker;          /* 0 none yet, 1 + side that sent payload first */

@@ -835,8 +835,14 @@ void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uin
                           uint8_t transport, uint64_t last_us)
 {
     struct endpoint_slot *s = find_slot(inv, host, port, transport, false);
-    if (s && last_us > s->rec.last_us)
-        s->rec.last_us = last_us;
+    if (s)
+        inventory_record_ended(&s->rec, last_us);
+}
+
+void inventory_record_ended(struct endpoint_record *rec, uint64_t last_us)
+{
+    if (last_us > rec->last_us)
+        rec->last_us = last_us;
 }
 
 bool inventory_is_expected(const struct inventory *inv, const struct ps_addr *host, uint16_t port,

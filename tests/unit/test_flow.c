@@ -3,7 +3,7 @@
  *
  * Packets are hand-built packet_views (no decoder involved). An expire
  * callback records every flow that leaves the table and why, and frees the
- * flow's witness_state as the real owner must, so the sanitizer build also
+ * flow's owner_state as the real owner must, so the sanitizer build also
  * checks that nothing leaks. The flood test pushes two million distinct SYNs
  * through a table capped at 100000 flows and checks counts and peak heap.
  */
@@ -76,10 +76,10 @@ static void record(struct flow *f, enum flow_end_reason why, void *ctx)
         }
     }
     r->n++;
-    /* witness_state belongs to the owner: the table only hands it back. */
-    if (f->witness_state) {
-        free(f->witness_state);
-        f->witness_state = NULL;
+    /* owner_state belongs to the owner: the table only hands it back. */
+    if (f->owner_state) {
+        free(f->owner_state);
+        f->owner_state = NULL;
         r->witness_freed++;
     }
 }
@@ -349,7 +349,7 @@ static void test_idle_timeouts(void)
     int side;
     struct flow *a =
         feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_SYN, 1, 0, NULL, T0), &side);
-    a->witness_state = malloc(32);
+    a->owner_state = malloc(32);
     feed(t, udp("10.0.0.1", 40000, "10.0.0.2", 53, "q", T0), &side);
     /* UDP idle is 60 s: at exactly 60 s it is still there, a microsecond later it is gone. */
     feed(t, tcp("10.0.0.9", 1, "10.0.0.8", 2, PS_TCP_ACK, 1, 1, NULL, T0 + 60 * SEC), &side);
@@ -556,7 +556,7 @@ static void test_eviction(void)
         struct flow *f =
             feed(t, tcp(a, (uint16_t)(40000 + i), "10.0.0.2", 80, PS_TCP_SYN, 1, 0, NULL, T0 + i),
                  &side);
-        f->witness_state = malloc(16);
+        f->owner_state = malloc(16);
     }
     /* Touch the oldest: now flow 1 is the least recently active. */
     feed(t, tcp("10.0.0.2", 80, "10.0.2.0", 40000, PS_TCP_SYN | PS_TCP_ACK, 1, 2, NULL, T0 + 10),
@@ -777,9 +777,9 @@ static void owner_end(struct flow *f, enum flow_end_reason why, void *ctx)
 {
     struct owner *o = ctx;
     o->why[why]++;
-    if (f->witness_state) {
+    if (f->owner_state) {
         o->held -= OWNER_BYTES;
-        f->witness_state = NULL;
+        f->owner_state = NULL;
     } else if (!f->classified) {
         o->unclassified++;
     }
@@ -891,7 +891,7 @@ static void test_memory_cap_owner(void)
         if (st->memory > c.max_memory)
             over = true;
         /* The owner attaches its state after the table is done with the packet. */
-        f->witness_state = &o;
+        f->owner_state = &o;
         o.held += OWNER_BYTES;
     }
     CU_ASSERT_FALSE(over);
