@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "inventory.h"
@@ -334,32 +333,35 @@ static void test_channel_outlives_expectation(void)
         strstr(shown_as[0], "ftp-data|vsftpd|3.0.3|data channel of 10.0.0.21:21 (EPSV)|"));
 }
 
-static void test_aliases(void)
+/* inventory_load_aliases on a file holding text. */
+static int load_aliases(struct inventory *inv, const char *text, char *err, size_t errlen)
 {
     char path[] = "/tmp/ps-aliases-XXXXXX";
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
-    const char *text = "# comment\nhttps ssl\n\ndns domain  # trailing\n";
     CU_ASSERT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
     close(fd);
+    int rc = inventory_load_aliases(inv, path, err, errlen);
+    unlink(path);
+    return rc;
+}
+
+static void test_aliases(void)
+{
     struct inventory *inv = inventory_create(NULL);
     char err[256];
-    CU_ASSERT_EQUAL(inventory_load_aliases(inv, path, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(
+        load_aliases(inv, "# comment\nhttps ssl\n\ndns domain  # trailing\n", err, sizeof err), 0);
     struct classify_input in = input("10.0.0.1", "10.0.0.2", 53, IPPROTO_UDP, NULL);
     struct evidence e = ev("dns", "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
     struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
     CU_ASSERT_STRING_EQUAL(r->best.service, "domain");
     inventory_destroy(inv);
 
-    fd = open(path, O_WRONLY | O_TRUNC);
-    text = "https ssl\nthree words here\n";
-    CU_ASSERT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-    close(fd);
     inv = inventory_create(NULL);
-    CU_ASSERT_EQUAL(inventory_load_aliases(inv, path, err, sizeof err), -1);
+    CU_ASSERT_EQUAL(load_aliases(inv, "https ssl\nthree words here\n", err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2:"));
     inventory_destroy(inv);
-    unlink(path);
 }
 
 /* Clients are counted exactly up to PS_MAX_CLIENTS_TRACKED, in any order of repeats, and
@@ -392,16 +394,10 @@ static void test_clients_cap(void)
  * line wins). */
 static void test_aliases_shared_initial(void)
 {
-    char path[] = "/tmp/ps-aliases-XXXXXX";
-    int fd = mkstemp(path);
-    CU_ASSERT_FATAL(fd >= 0);
-    const char *text = "dnsx other\ndns domain\nd2 two\ndup first\ndup second\nzz last\n";
-    CU_ASSERT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-    close(fd);
     struct inventory *inv = inventory_create(NULL);
     char err[256];
-    CU_ASSERT_EQUAL(inventory_load_aliases(inv, path, err, sizeof err), 0);
-    unlink(path);
+    const char *text = "dnsx other\ndns domain\nd2 two\ndup first\ndup second\nzz last\n";
+    CU_ASSERT_EQUAL(load_aliases(inv, text, err, sizeof err), 0);
     const char *cases[][2] = {{"dns", "domain"}, {"dnsx", "other"}, {"d2", "two"},
                               {"dup", "first"},  {"dn", "dn"},      {"dnsxy", "dnsxy"},
                               {"zz", "last"},    {"z", "z"},        {"a", "a"}};
