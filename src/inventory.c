@@ -130,6 +130,11 @@ struct expectation {
     struct channel_origin origin;
 };
 
+/* Slots of the alias index: twice the most aliases, so probe sequences stay short. */
+#define ALIAS_SLOTS (2u * PS_MAX_ALIASES)
+_Static_assert((ALIAS_SLOTS & (ALIAS_SLOTS - 1u)) == 0, "ALIAS_SLOTS must be a power of two");
+_Static_assert(PS_MAX_ALIASES < UINT16_MAX, "alias_slot holds 1 + an alias's place");
+
 struct alias {
     char from[EV_SERVICE_MAX], to[EV_SERVICE_MAX];
     unsigned order; /* line order: among equal names the first line wins */
@@ -147,11 +152,11 @@ struct inventory {
     size_t expect_count, expect_next;
     struct alias *aliases;
     size_t alias_count;
-    /* aliases[alias_first[c]] is the first alias whose name starts with the byte c or a
-       greater one (alias_first[256]: alias_count), so a lookup searches one initial only. */
-    uint16_t alias_first[257];
+    /* Open addressing over the alias names, hashed with seed: 1 + the place in aliases of
+       a name's first line, 0 when free. Most services are no alias: their probe meets a
+       free slot, with no string compared. */
+    uint16_t alias_slot[ALIAS_SLOTS];
 };
-_Static_assert(PS_MAX_ALIASES <= UINT16_MAX, "alias_first holds alias indexes");
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -165,6 +170,17 @@ static uint64_t mix(uint64_t h, uint64_t v)
 static bool same_addr(const struct ps_addr *a, const struct ps_addr *b)
 {
     return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* FNV-1a over a name, started from the seed. */
+static uint64_t name_hash(uint64_t seed, const char *name)
+{
+    uint64_t h = seed ^ 0xcbf29ce484222325ull;
+    for (; *name; name++) {
+        h ^= (unsigned char)*name;
+        h *= 0x100000001b3ull;
+    }
+    return h ^ (h >> 32);
 }
 
 static uint64_t addr_hash(uint64_t seed, const struct ps_addr *host)
@@ -276,15 +292,17 @@ int inventory_load_aliases(struct inventory *inv, const char *path, char *err, s
         inv->alias_count++;
     }
     fclose(f);
-    /* Sorted by name, so each piece of evidence costs a binary search among the names
-       that share its initial, not a pass. */
+    /* Sorted by name then line, so the first line of each name is indexed. */
     if (inv->alias_count)
         qsort(inv->aliases, inv->alias_count, sizeof *inv->aliases, alias_order);
-    size_t a = 0;
-    for (unsigned c = 0; c <= 256; c++) {
-        while (a < inv->alias_count && (unsigned char)inv->aliases[a].from[0] < c)
-            a++;
-        inv->alias_first[c] = (uint16_t)a;
+    memset(inv->alias_slot, 0, sizeof inv->alias_slot);
+    for (size_t a = 0; a < inv->alias_count; a++) {
+        if (a && strcmp(inv->aliases[a].from, inv->aliases[a - 1].from) == 0)
+            continue;
+        size_t i = name_hash(inv->seed, inv->aliases[a].from) & (ALIAS_SLOTS - 1u);
+        while (inv->alias_slot[i])
+            i = (i + 1u) & (ALIAS_SLOTS - 1u);
+        inv->alias_slot[i] = (uint16_t)(a + 1u);
     }
     return rc;
 }
@@ -294,19 +312,13 @@ static const char *alias_of(const struct inventory *inv, const char *service)
 {
     if (!inv->alias_count)
         return NULL;
-    unsigned char c = (unsigned char)service[0];
-    /* The first alias whose name is not below service (lower bound), among those that
-       start with its initial. */
-    size_t lo = inv->alias_first[c], hi = inv->alias_first[c + 1];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(inv->aliases[mid].from, service) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* At most PS_MAX_ALIASES slots are taken: the probe meets a free one. */
+    for (size_t i = name_hash(inv->seed, service) & (ALIAS_SLOTS - 1u); inv->alias_slot[i];
+         i = (i + 1u) & (ALIAS_SLOTS - 1u)) {
+        const struct alias *a = &inv->aliases[inv->alias_slot[i] - 1u];
+        if (strcmp(a->from, service) == 0)
+            return a->to;
     }
-    if (lo < inv->alias_first[c + 1] && strcmp(inv->aliases[lo].from, service) == 0)
-        return inv->aliases[lo].to;
     return NULL;
 }
 

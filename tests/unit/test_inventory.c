@@ -411,6 +411,30 @@ static void test_aliases_shared_initial(void)
     inventory_destroy(inv);
 }
 
+/* Many aliases: each name is found through whatever probe sequence it shares, and a name
+ * that is no alias is left alone. */
+static void test_aliases_many(void)
+{
+    static char text[400 * 24];
+    size_t len = 0;
+    for (unsigned i = 0; i < 400; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "n%u c%u\n", i, i);
+    struct inventory *inv = inventory_create(NULL);
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(load_aliases(inv, text, err, sizeof err), 0);
+    char name[32], want[32];
+    for (unsigned i = 0; i < 800; i++) {
+        snprintf(name, sizeof name, "n%u", i);
+        snprintf(want, sizeof want, i < 400 ? "c%u" : "n%u", i);
+        struct classify_input in =
+            input("10.0.0.1", "10.0.0.2", (uint16_t)(2000 + i), IPPROTO_TCP, NULL);
+        struct evidence e = ev(name, "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+        struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+        CU_ASSERT_STRING_EQUAL(r->best.service, want);
+    }
+    inventory_destroy(inv);
+}
+
 /* The same statement again folds into the one kept, whatever bytes follow its strings; the
  * same statement by a rule first in order takes its place. */
 static void test_evidence_folded(void)
@@ -579,7 +603,8 @@ void suite_inventory(void)
                {"channel outlives expectation", test_channel_outlives_expectation},
                {"aliases", test_aliases}, {"clients cap", test_clients_cap},
                {"aliases shared initial", test_aliases_shared_initial},
-               {"evidence folded", test_evidence_folded}, {"detail kept", test_detail_kept},
-               {"detail merged", test_detail_merged}, {"detail cert whole", test_detail_cert_whole},
+               {"aliases many", test_aliases_many}, {"evidence folded", test_evidence_folded},
+               {"detail kept", test_detail_kept}, {"detail merged", test_detail_merged},
+               {"detail cert whole", test_detail_cert_whole},
                {"detail udp kept", test_detail_udp_kept});
 }
