@@ -655,8 +655,9 @@ static bool pool_growth_over_cap(struct flow_table *t)
     if (!t->cfg.max_memory || t->free_list || t->pooled >= t->cfg.max_flows)
         return false;
     uint32_t n = next_slab_flows(t);
-    size_t buckets = buckets_for_pool(t, t->pooled + n) - (t->mask + 1);
-    return memory_in_use(t) + slab_bytes(n) + buckets * sizeof *t->buckets > t->cfg.max_memory;
+    size_t want = buckets_for_pool(t, t->pooled + n), have = t->mask + 1;
+    size_t more = want > have ? want - have : 0;
+    return memory_in_use(t) + slab_bytes(n) + more * sizeof *t->buckets > t->cfg.max_memory;
 }
 
 /* Over max_memory: the least recently active flows leave, all but keep (this packet's). */
