@@ -103,7 +103,7 @@ struct flow_detail {
     struct ntp_detail ntp;
 };
 
-/* Run every parser on the conversation; fills *out and emits evidence. */
+/* Run every parser on the conversation; clears and fills *out, and emits evidence. */
 void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
                   void *ctx);
 

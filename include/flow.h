@@ -58,7 +58,8 @@ struct flow {
     struct stream_head head[2];       /* by side */
     uint64_t first_us, last_us;
     uint64_t packets[2], bytes[2]; /* by side */
-    void *witness_state;           /* nDPI flow while attached, else NULL */
+    void *owner_state;             /* the owner's (engine.c: nDPI's flow, then the endpoint
+                                      record); never touched here */
     uint8_t server;                /* 0 or 1: which side is the server */
     uint8_t role_reason;           /* enum role_reason */
     uint8_t first_talker;          /* 0 none yet, 1 + side that sent payload first */
@@ -67,6 +68,7 @@ struct flow {
     uint8_t closing;               /* FIN/RST seen */
     uint8_t owner_flags;           /* free for the table's owner (engine.c); never touched here */
     uint32_t head_mem;             /* heap bytes of both heads, as the table last counted them */
+    uint32_t hash;                 /* its key's hash, low bits (buckets number at most 2^32) */
 };
 
 /* Flows are pooled and counted by the million: keep one within four cache lines. */

@@ -30,7 +30,8 @@ struct endpoint_record {
     uint8_t confidence; /* 0-100 */
     uint8_t sources;    /* enum witness bits of all evidence */
     uint64_t flows;
-    uint32_t clients; /* distinct client hosts (exact up to PS_MAX_CLIENTS_TRACKED, then at least) */
+    uint32_t
+        clients; /* distinct client hosts (exact up to PS_MAX_CLIENTS_TRACKED, then at least) */
     uint64_t first_us, last_us;
     uint8_t banner[PS_BANNER_BYTES];
     uint32_t banner_len;
@@ -91,6 +92,9 @@ bool inventory_is_expected(const struct inventory *inv, const struct ps_addr *ho
 /* A flow of this endpoint ended at last_us (it may have gone on after classification). */
 void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uint16_t port,
                           uint8_t transport, uint64_t last_us);
+/* The same, for the record inventory_add_flow returned for the flow (a record stays where
+   it is until inventory_destroy), without looking it up. */
+void inventory_record_ended(struct endpoint_record *rec, uint64_t last_us);
 
 /* Endpoints not recorded because PS_MAX_ENDPOINTS was reached. */
 uint64_t inventory_dropped(const struct inventory *inv);

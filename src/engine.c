@@ -30,7 +30,8 @@
 #include "ftp.h"
 
 #define OWNER_NDPI_DONE 0x01
-#define OWNER_STEADY 0x02 /* on_steady was called */
+#define OWNER_STEADY 0x02       /* on_steady was called */
+#define OWNER_RECORD_SIDE1 0x04 /* owner_state's record is that of side 1 (else side 0) */
 #define ENGINE_MAX_FLOW_EVIDENCE 24u
 /* Ended flows whose endpoint times wait for the shared inventory's lock (see flow_ended). */
 #define ENGINE_ENDED_BATCH 64u
@@ -44,6 +45,7 @@ struct evidence_buf {
 
 /* A flow that ended after its classification: its server endpoint saw traffic until last_us. */
 struct ended_flow {
+    struct endpoint_record *rec; /* the endpoint's record when known, else NULL: look it up */
     struct ps_addr host;
     uint16_t port;
     uint8_t transport;
@@ -106,7 +108,7 @@ static void read_conversation(struct engine *e, const struct classify_input *in,
                               struct evidence_buf *out, struct flow_detail *detail)
 {
     out->n = 0;
-    memset(detail, 0, sizeof *detail);
+    /* detail_parse clears *detail before it fills it. */
     if (e->opt.sigs)
         sigset_match(e->opt.sigs, in, collect, out);
     detail_parse(in, detail, collect, out);
@@ -180,7 +182,10 @@ static void record_ended_flows(struct engine *e)
 {
     for (unsigned i = 0; i < e->nended; i++) {
         const struct ended_flow *x = &e->ended[i];
-        inventory_flow_ended(e->opt.inv, &x->host, x->port, x->transport, x->last_us);
+        if (x->rec)
+            inventory_record_ended(x->rec, x->last_us);
+        else
+            inventory_flow_ended(e->opt.inv, &x->host, x->port, x->transport, x->last_us);
     }
     e->nended = 0;
 }
@@ -222,8 +227,8 @@ static bool role_from_announcement(struct engine *e, struct flow *f)
 
 static void take_ndpi_state(struct flow *f, struct ndpi_witness_flow **ws)
 {
-    *ws = f->witness_state;
-    f->witness_state = NULL;
+    *ws = f->owner_state;
+    f->owner_state = NULL;
 }
 
 static void classify(struct engine *e, struct flow *f)
@@ -266,7 +271,9 @@ static void classify(struct engine *e, struct flow *f)
 
     /* Again over the whole heads: a reply split across segments is whole here. Read before
        the lock is taken, which other threads wait for. */
-    struct announcements an = {.n = 0};
+    struct announcements an; /* not cleared whole: at[] is filled up to n */
+    an.n = 0;
+    an.overflow = false;
     ftp_announced_channels(&in, collect_announcement, &an);
     lock_inventory(e);
     record_ended_flows(e);
@@ -275,6 +282,10 @@ static void classify(struct engine *e, struct flow *f)
     register_announcements(&an, &in, &ac);
     struct endpoint_record *rec =
         inventory_add_flow(e->opt.inv, &in, f->first_us, f->last_us, detail, ev->ev, ev->n);
+    /* Kept for flow_ended, which then need not look the endpoint up. */
+    f->owner_state = rec;
+    if (server)
+        f->owner_flags |= OWNER_RECORD_SIDE1;
     client_inventory_add(e->opt.clients, &in.client, &in.server, in.server_port, detail,
                          f->first_us, f->last_us);
     if (rec && rec->changed && e->opt.on_change) {
@@ -297,9 +308,16 @@ release:
 static void flow_ended(struct engine *e, const struct flow *f)
 {
     int s = f->server;
+    /* The record classify kept, unless a late handshake has since named the other side
+       the server (or nothing was recorded: the flow went unanswered). */
+    struct endpoint_record *rec =
+        s == !!(f->owner_flags & OWNER_RECORD_SIDE1) ? f->owner_state : NULL;
     if (!e->opt.inv_lock) {
-        inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport,
-                             f->last_us);
+        if (rec)
+            inventory_record_ended(rec, f->last_us);
+        else
+            inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport,
+                                 f->last_us);
         return;
     }
     if (e->nended == ENGINE_ENDED_BATCH) {
@@ -308,6 +326,7 @@ static void flow_ended(struct engine *e, const struct flow *f)
         unlock_inventory(e);
     }
     struct ended_flow *x = &e->ended[e->nended++];
+    x->rec = rec;
     x->host = f->key.addr[s];
     x->port = f->key.port[s];
     x->transport = f->key.transport;
@@ -402,7 +421,7 @@ static bool ndpi_wants(const struct flow *f, const struct packet_view *pkt)
 {
     if (pkt->payload_wire_len)
         return true;
-    return f->witness_state && pkt->transport == IPPROTO_TCP &&
+    return f->owner_state && pkt->transport == IPPROTO_TCP &&
            (pkt->tcp_flags & (PS_TCP_SYN | PS_TCP_FIN | PS_TCP_RST));
 }
 
@@ -424,7 +443,7 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
     if (!f)
         return;
     if (e->ndpi && !(f->owner_flags & OWNER_NDPI_DONE) && ndpi_wants(f, pkt)) {
-        struct ndpi_witness_flow *ws = f->witness_state;
+        struct ndpi_witness_flow *ws = f->owner_state;
         /* Both SYNs went by: nDPI is told it saw the connection begin. */
         bool handshake = f->key.transport == IPPROTO_TCP && f->syn_seen == 3;
         if (ws || ndpi_witness_attach(e->ndpi, &ws, handshake)) {
@@ -433,7 +452,7 @@ void engine_packet(struct engine *e, const struct packet_view *pkt)
         } else {
             f->owner_flags |= OWNER_NDPI_DONE; /* no memory: nDPI sits this flow out */
         }
-        f->witness_state = ws;
+        f->owner_state = ws;
     }
     if (ready(e, f))
         classify(e, f);

@@ -2,7 +2,10 @@
  * flow.c - the conversation table: lookup, roles, timeouts, eviction.
  *
  * Flows live in an open hash table (chained through hash_next) whose bucket
- * count is the power of two at or above max_flows. The hash is SipHash-1-3
+ * count is the power of two at or above the flows pooled so far (at least one
+ * slab's worth, at most what max_flows needs): it doubles, taking every flow
+ * again, as the pool grows, so a capture that never holds many flows at once
+ * keeps a small array that stays in the cache. The hash is SipHash-1-3
  * over the key with its two endpoints in a canonical order (the smaller
  * address/port first), so both directions of a conversation land in the same
  * bucket, keyed with a per-run random seed so that nobody can choose
@@ -30,8 +33,9 @@
  * least recently active flow leaves as it would if the table were full,
  * except the packet's own flow, so the sum exceeds the cap by at most what
  * one packet added. Evicted flows go to the free list, and a new flow that
- * would need a new slab past the cap takes the place of the least recently
- * active one instead: the pool stops growing once the cap is reached.
+ * would need a new slab (and the larger bucket array it may bring) past the
+ * cap takes the place of the least recently active one instead: the pool
+ * stops growing once the cap is reached.
  *
  * Time is packet time. Each flow sits in one of three LRU lists, one per
  * timeout class (TCP open, TCP after FIN/RST, UDP), most recently active at
@@ -83,6 +87,7 @@ struct flow_table {
     size_t mask;           /* bucket count - 1 */
     size_t block;          /* buckets per block */
     uint64_t *written;     /* one bit per block: ever written (else every bucket is empty) */
+    size_t written_words;  /* of written: enough for the most buckets max_flows needs */
     struct lru_list lru[LRU_CLASSES];
     uint64_t timeout_us[LRU_CLASSES];
     struct flow *free_list; /* chained through hash_next */
@@ -91,6 +96,7 @@ struct flow_table {
     uint32_t pooled;      /* flows carved from slabs so far (<= max_flows) */
     uint64_t fixed_bytes; /* the table, its buckets and its slabs (heads: stats.head_bytes) */
     uint64_t now_us;      /* latest packet time seen */
+    uint64_t quiet_until; /* no tail is due before this packet time (0: look) */
     uint64_t k0, k1;      /* hash key */
     struct flow_stats stats;
 };
@@ -256,12 +262,6 @@ static uint64_t conversation_hash(const struct flow_table *t, uint8_t transport,
     return siphash13_words(t->k0, t->k1, m, 5);
 }
 
-static uint64_t flow_hash(const struct flow_table *t, const struct flow_key *k)
-{
-    return conversation_hash(t, k->transport, k->vlan, (struct endpoint){&k->addr[0], k->port[0]},
-                             (struct endpoint){&k->addr[1], k->port[1]});
-}
-
 static void seed_hash(struct flow_table *t, uint64_t fixed)
 {
     uint64_t key[2] = {0, 0};
@@ -293,30 +293,46 @@ static void lru_push_head(struct flow_table *t, struct flow *f)
     struct lru_list *l = &t->lru[class_of(f)];
     f->lru_prev = NULL;
     f->lru_next = l->head;
-    if (l->head)
+    if (l->head) {
         l->head->lru_prev = f;
-    else
+    } else {
         l->tail = f;
+        t->quiet_until = 0; /* a new tail */
+    }
     l->head = f;
 }
 
-static void lru_unlink(struct flow_table *t, struct flow *f)
+/* Out of list c (the flow's class when it was put there). */
+static void lru_unlink_from(struct flow_table *t, struct flow *f, enum lru_class c)
 {
-    struct lru_list *l = &t->lru[class_of(f)];
+    struct lru_list *l = &t->lru[c];
     if (f->lru_prev)
         f->lru_prev->lru_next = f->lru_next;
     else
         l->head = f->lru_next;
-    if (f->lru_next)
+    if (f->lru_next) {
         f->lru_next->lru_prev = f->lru_prev;
-    else
+    } else {
         l->tail = f->lru_prev;
+        t->quiet_until = 0; /* a new tail */
+    }
     f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_unlink(struct flow_table *t, struct flow *f)
+{
+    lru_unlink_from(t, f, class_of(f));
+}
+
+/* Idle past the timeout of list c, the flow's. */
+static bool due_in(const struct flow_table *t, const struct flow *f, enum lru_class c)
+{
+    return t->now_us > f->last_us && t->now_us - f->last_us > t->timeout_us[c];
 }
 
 static bool is_due(const struct flow_table *t, const struct flow *f)
 {
-    return t->now_us > f->last_us && t->now_us - f->last_us > t->timeout_us[class_of(f)];
+    return due_in(t, f, class_of(f));
 }
 
 /* The least recently active flow of all three lists, or NULL when empty. */
@@ -332,6 +348,8 @@ static struct flow *oldest_flow(const struct flow_table *t)
 }
 
 /* --- pool ------------------------------------------------------------------------------- */
+
+static void grow_buckets(struct flow_table *t);
 
 /* Flows the next slab holds (0 when the pool is at max_flows). */
 static uint32_t next_slab_flows(const struct flow_table *t)
@@ -356,6 +374,7 @@ static struct flow *flow_alloc(struct flow_table *t)
         t->slabs = slab;
         t->pooled += n;
         t->fixed_bytes += slab_bytes(n);
+        grow_buckets(t);
         for (uint32_t i = n; i-- > 0;) {
             slab->flows[i].hash_next = t->free_list;
             t->free_list = &slab->flows[i];
@@ -375,12 +394,37 @@ static void flow_recycle(struct flow_table *t, struct flow *f)
 
 /* --- table ------------------------------------------------------------------------------ */
 
-static size_t bucket_count(uint32_t max_flows)
+/* Buckets for `flows` flows: the power of two at or above, at least 16. */
+static size_t bucket_count(uint32_t flows)
 {
     size_t n = 16;
-    while (n < max_flows)
+    while (n < flows)
         n <<= 1;
     return n;
+}
+
+/* Buckets the pool needs once it holds `pooled` flows (never more than max_flows needs). */
+static size_t buckets_for_pool(const struct flow_table *t, uint32_t pooled)
+{
+    size_t n = bucket_count(pooled > PS_FLOW_SLAB_FLOWS ? pooled : PS_FLOW_SLAB_FLOWS);
+    size_t most = bucket_count(t->cfg.max_flows);
+    return n < most ? n : most;
+}
+
+/* A new bucket array of n buckets, every block unwritten. Returns false, changing nothing,
+   without memory. */
+static bool buckets_replace(struct flow_table *t, size_t n)
+{
+    void *buckets = NULL;
+    if (posix_memalign(&buckets, BUCKET_BLOCK_BYTES, n * sizeof *t->buckets) != 0)
+        return false;
+    free(t->buckets);
+    t->buckets = buckets;
+    t->mask = n - 1;
+    size_t per_page = BUCKET_BLOCK_BYTES / sizeof *t->buckets;
+    t->block = n < per_page ? n : per_page;
+    memset(t->written, 0, t->written_words * sizeof *t->written);
+    return true;
 }
 
 struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_fn on_expire,
@@ -394,21 +438,20 @@ struct flow_table *flow_table_create(const struct flow_config *cfg, flow_expire_
         t->cfg.max_flows = 1;
     if (t->cfg.head_bytes > PS_MAX_HEAD_BYTES)
         t->cfg.head_bytes = PS_MAX_HEAD_BYTES;
-    size_t n = bucket_count(t->cfg.max_flows);
+    /* The bitmap is sized once for the largest array; the array starts at the first
+       slab's size and doubles as the pool grows (grow_buckets). */
+    size_t most = bucket_count(t->cfg.max_flows);
     size_t per_page = BUCKET_BLOCK_BYTES / sizeof *t->buckets;
-    t->block = n < per_page ? n : per_page;
-    size_t words = (n / t->block + 63) / 64;
-    void *buckets = NULL;
-    t->written = calloc(words, sizeof *t->written);
-    if (!t->written || posix_memalign(&buckets, BUCKET_BLOCK_BYTES, n * sizeof *t->buckets) != 0) {
+    t->written_words = (most / (most < per_page ? most : per_page) + 63) / 64;
+    t->written = calloc(t->written_words, sizeof *t->written);
+    size_t n = buckets_for_pool(t, 0);
+    if (!t->written || !buckets_replace(t, n)) {
         free(t->written);
         free(t);
         return NULL;
     }
-    t->buckets = buckets;
-    t->mask = n - 1;
-    t->fixed_bytes =
-        sizeof *t + n * sizeof *t->buckets + words * sizeof *t->written + 3 * PS_ALLOC_OVERHEAD;
+    t->fixed_bytes = sizeof *t + n * sizeof *t->buckets + t->written_words * sizeof *t->written +
+                     3 * PS_ALLOC_OVERHEAD;
     t->on_expire = on_expire;
     t->ctx = ctx;
     t->timeout_us[LRU_TCP_OPEN] = (uint64_t)t->cfg.tcp_idle_s * 1000000u;
@@ -482,9 +525,31 @@ static void bucket_prepare(struct flow_table *t, size_t bucket)
     t->written[blk / 64] |= bit;
 }
 
+/*
+ * The pool grew past the buckets: a bucket array twice as large (or more) takes every
+ * flow of the table, so chains stay at one flow per bucket or less, as with an array
+ * sized for max_flows from the start, while a table that never holds many flows never
+ * touches (page-faults, and misses the cache on) an array for max_flows. Without
+ * memory for it the old array stays, with longer chains.
+ */
+static void grow_buckets(struct flow_table *t)
+{
+    size_t n = buckets_for_pool(t, t->pooled), old = t->mask + 1;
+    if (n <= old || !buckets_replace(t, n))
+        return;
+    t->fixed_bytes += (n - old) * sizeof *t->buckets;
+    for (int c = 0; c < LRU_CLASSES; c++)
+        for (struct flow *f = t->lru[c].head; f; f = f->lru_next) {
+            size_t b = f->hash & t->mask;
+            bucket_prepare(t, b);
+            f->hash_next = t->buckets[b];
+            t->buckets[b] = f;
+        }
+}
+
 static void hash_unlink(struct flow_table *t, struct flow *f)
 {
-    struct flow **pp = &t->buckets[flow_hash(t, &f->key) & t->mask];
+    struct flow **pp = &t->buckets[f->hash & t->mask];
     while (*pp && *pp != f)
         pp = &(*pp)->hash_next;
     if (*pp)
@@ -532,16 +597,32 @@ static enum flow_end_reason timeout_reason(const struct flow *f)
     return class_of(f) == LRU_TCP_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT;
 }
 
-/* Expire up to budget flows whose timeout has passed, oldest of each list first. */
+/*
+ * Expire up to budget flows whose timeout has passed, oldest of each list first.
+ * When no tail is left due, the earliest time one will be is remembered, so the
+ * packets before it skip the look; a tail's time only moves later, and a new tail
+ * (unlinked or pushed into an empty list) makes the next packet look again.
+ */
 static void expire_due(struct flow_table *t, uint64_t budget)
 {
-    for (int c = 0; c < LRU_CLASSES && budget; c++) {
+    if (t->now_us < t->quiet_until)
+        return;
+    uint64_t quiet = UINT64_MAX;
+    for (enum lru_class c = 0; c < LRU_CLASSES; c++) {
         struct flow *f;
-        while (budget && (f = t->lru[c].tail) && is_due(t, f)) {
+        while ((f = t->lru[c].tail) && due_in(t, f, c)) {
+            if (!budget) {
+                t->quiet_until = 0; /* more are due: the next packet goes on */
+                return;
+            }
             flow_expire(t, f, timeout_reason(f));
             budget--;
         }
+        if (f && f->last_us + t->timeout_us[c] < quiet)
+            quiet = f->last_us + t->timeout_us[c];
     }
+    /* due_in is now_us - last_us > timeout: the first due time is one past. */
+    t->quiet_until = quiet == UINT64_MAX ? UINT64_MAX : quiet + 1;
 }
 
 /* The least recently active flow leaves (timed out if it is due). Returns whether it was
@@ -567,11 +648,16 @@ static uint64_t memory_in_use(struct flow_table *t)
     return t->fixed_bytes + t->stats.head_bytes + t->stats.owner_bytes;
 }
 
-/* A new flow would need a new slab, and the slab would take the table over max_memory. */
+/* A new flow would need a new slab, and the slab (with the larger bucket array it may
+   bring) would take the table over max_memory. */
 static bool pool_growth_over_cap(struct flow_table *t)
 {
-    return t->cfg.max_memory && !t->free_list && t->pooled < t->cfg.max_flows &&
-           memory_in_use(t) + slab_bytes(next_slab_flows(t)) > t->cfg.max_memory;
+    if (!t->cfg.max_memory || t->free_list || t->pooled >= t->cfg.max_flows)
+        return false;
+    uint32_t n = next_slab_flows(t);
+    size_t want = buckets_for_pool(t, t->pooled + n), have = t->mask + 1;
+    size_t more = want > have ? want - have : 0;
+    return memory_in_use(t) + slab_bytes(n) + more * sizeof *t->buckets > t->cfg.max_memory;
 }
 
 /* Over max_memory: the least recently active flows leave, all but keep (this packet's). */
@@ -615,20 +701,21 @@ static int side_of(const struct flow *f, const struct packet_view *p, uint16_t v
     return -1;
 }
 
-static struct flow *lookup(const struct flow_table *t, size_t bucket, const struct packet_view *p,
+static struct flow *lookup(const struct flow_table *t, uint32_t hash, const struct packet_view *p,
                            uint16_t vlan, int *side)
 {
-    for (struct flow *f = bucket_head(t, bucket); f; f = f->hash_next)
+    for (struct flow *f = bucket_head(t, hash & t->mask); f; f = f->hash_next)
         if ((*side = side_of(f, p, vlan)) >= 0)
             return f;
     return NULL;
 }
 
-static size_t packet_bucket(const struct flow_table *t, const struct packet_view *p, uint16_t vlan)
+/* The low 32 bits of the conversation's hash: a bucket array never has more than 2^32
+   buckets (max_flows is 32-bit), so they choose the bucket at every size. */
+static uint32_t packet_hash(const struct flow_table *t, const struct packet_view *p, uint16_t vlan)
 {
-    return conversation_hash(t, p->transport, vlan, (struct endpoint){&p->src, p->sport},
-                             (struct endpoint){&p->dst, p->dport}) &
-           t->mask;
+    return (uint32_t)conversation_hash(t, p->transport, vlan, (struct endpoint){&p->src, p->sport},
+                                       (struct endpoint){&p->dst, p->dport});
 }
 
 /* Before any handshake: which side is the server, judged from the ports alone. */
@@ -642,7 +729,7 @@ static void initial_role(struct flow *f)
         flow_set_server(f, 1, ROLE_GUESS);
 }
 
-static struct flow *flow_create(struct flow_table *t, size_t bucket, const struct packet_view *p,
+static struct flow *flow_create(struct flow_table *t, uint32_t hash, const struct packet_view *p,
                                 uint16_t vlan)
 {
     if (t->stats.active >= t->cfg.max_flows)
@@ -661,6 +748,8 @@ static struct flow *flow_create(struct flow_table *t, size_t bucket, const struc
     f->key.transport = p->transport;
     f->first_us = f->last_us = p->ts_us;
     initial_role(f);
+    f->hash = hash;
+    size_t bucket = hash & t->mask; /* after flow_alloc, which may grow the buckets */
     bucket_prepare(t, bucket);
     f->hash_next = t->buckets[bucket];
     t->buckets[bucket] = f;
@@ -754,14 +843,21 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
      */
     int s = 0;
     struct flow *f = t->last && (s = side_of(t->last, pkt, vlan)) >= 0 ? t->last : NULL;
-    if (!f)
-        f = lookup(t, packet_bucket(t, pkt, vlan), pkt, vlan, &s);
+    uint32_t hash = 0;
+    bool hashed = false;
+    if (!f) {
+        hash = packet_hash(t, pkt, vlan);
+        hashed = true;
+        f = lookup(t, hash, pkt, vlan, &s);
+    }
     if (f && (is_due(t, f) || starts_new_conversation(f, pkt))) {
+        hash = f->hash;
+        hashed = true;
         flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_CLOSED);
         f = NULL;
     }
     if (!f) {
-        f = flow_create(t, packet_bucket(t, pkt, vlan), pkt, vlan);
+        f = flow_create(t, hashed ? hash : packet_hash(t, pkt, vlan), pkt, vlan);
         if (!f) {
             t->stats.alloc_failures++;
             return NULL;
@@ -771,7 +867,7 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
     *side = s;
     t->last = f;
 
-    lru_unlink(t, f); /* its list may change with its state */
+    enum lru_class was = class_of(f); /* its list may change with its state */
     f->packets[s]++;
     f->bytes[s] += pkt->payload_wire_len;
     if (pkt->ts_us > f->last_us)
@@ -782,17 +878,25 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
         tcp_flags(f, s, pkt);
     else if (s == 1 && f->role_reason == ROLE_GUESS)
         flow_set_server(f, 1, ROLE_RESPONDER);
-    lru_push_head(t, f);
+    /* A train of packets finds its flow at the head of its list already. */
+    if (t->lru[was].head != f || class_of(f) != was) {
+        lru_unlink_from(t, f, was);
+        lru_push_head(t, f);
+    }
 
-    if (f->classified) {
+    if (!f->classified) {
+        if (pkt->transport == IPPROTO_TCP)
+            feed_tcp(t, f, s, pkt);
+        else
+            feed_udp(t, f, s, pkt);
+        count_heads(t, f);
+    } else {
         if (!(f->head[0].flags & f->head[1].flags & HEAD_RELEASED))
             release_heads(f);
-    } else if (pkt->transport == IPPROTO_TCP) {
-        feed_tcp(t, f, s, pkt);
-    } else {
-        feed_udp(t, f, s, pkt);
+        /* Released heads hold nothing: only a count not yet brought to zero changes. */
+        if (f->head_mem)
+            count_heads(t, f);
     }
-    count_heads(t, f);
     enforce_memory_cap(t, f);
     return f;
 }

@@ -93,12 +93,27 @@ struct detail_store {
     uint64_t part_us[DETAIL_PARTS];
 };
 
+/* Slots of a client set's index: twice its hosts, so a probe sequence stays short. */
+#define CLIENT_SLOTS (2u * PS_MAX_CLIENTS_TRACKED)
+_Static_assert(PS_MAX_CLIENTS_TRACKED < 255u, "a client set's index holds 1 + a host's place");
+_Static_assert((CLIENT_SLOTS & (CLIENT_SLOTS - 1u)) == 0, "CLIENT_SLOTS must be a power of two");
+
+/*
+ * The distinct client hosts of one endpoint, in the order they came, with an
+ * open-addressing index over them hashed with the inventory's seed: a flow from
+ * a known client costs one probe or two, not a pass over every host kept.
+ */
+struct client_set {
+    uint8_t slot[CLIENT_SLOTS]; /* 1 + the host's place in host[], 0 when free */
+    struct ps_addr host[PS_MAX_CLIENTS_TRACKED];
+};
+
 /* The chain pointer sits just before the record's key (host, port, transport) so a
  * lookup walking a chain touches one cache line per record. */
 struct endpoint_slot {
     struct endpoint_slot *next;
     struct endpoint_record rec;
-    struct ps_addr *clients;     /* distinct client hosts, up to PS_MAX_CLIENTS_TRACKED */
+    struct client_set *clients;  /* NULL until the first client is counted */
     uint64_t banner_us;          /* first_us of the flow the banner came from */
     struct detail_store *detail; /* rec.detail points into it; NULL until some detail is seen */
     uint8_t evidence_cap;        /* room in rec.evidence; grows by doubling */
@@ -114,6 +129,11 @@ struct expectation {
     char rule[EV_RULE_MAX];
     struct channel_origin origin;
 };
+
+/* Slots of the alias index: twice the most aliases, so probe sequences stay short. */
+#define ALIAS_SLOTS (2u * PS_MAX_ALIASES)
+_Static_assert((ALIAS_SLOTS & (ALIAS_SLOTS - 1u)) == 0, "ALIAS_SLOTS must be a power of two");
+_Static_assert(PS_MAX_ALIASES < UINT16_MAX, "alias_slot holds 1 + an alias's place");
 
 struct alias {
     char from[EV_SERVICE_MAX], to[EV_SERVICE_MAX];
@@ -132,6 +152,10 @@ struct inventory {
     size_t expect_count, expect_next;
     struct alias *aliases;
     size_t alias_count;
+    /* Open addressing over the alias names, hashed with seed: 1 + the place in aliases of
+       a name's first line, 0 when free. Most services are no alias: their probe meets a
+       free slot, with no string compared. */
+    uint16_t alias_slot[ALIAS_SLOTS];
 };
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -148,15 +172,32 @@ static bool same_addr(const struct ps_addr *a, const struct ps_addr *b)
     return memcmp(a, b, sizeof *a) == 0;
 }
 
-static size_t bucket_of(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
-                        uint8_t transport)
+/* FNV-1a over a name, started from the seed. */
+static uint64_t name_hash(uint64_t seed, const char *name)
 {
-    uint64_t h = inv->seed, w;
+    uint64_t h = seed ^ 0xcbf29ce484222325ull;
+    for (; *name; name++) {
+        h ^= (unsigned char)*name;
+        h *= 0x100000001b3ull;
+    }
+    return h ^ (h >> 32);
+}
+
+static uint64_t addr_hash(uint64_t seed, const struct ps_addr *host)
+{
+    uint64_t h = seed, w;
     for (int i = 0; i < 16; i += 8) {
         memcpy(&w, host->bytes + i, 8);
         h = mix(h, w);
     }
-    h = mix(h, (uint64_t)host->family << 24 | (uint64_t)transport << 16 | port);
+    return h;
+}
+
+static size_t bucket_of(const struct inventory *inv, const struct ps_addr *host, uint16_t port,
+                        uint8_t transport)
+{
+    uint64_t h = mix(addr_hash(inv->seed, host),
+                     (uint64_t)host->family << 24 | (uint64_t)transport << 16 | port);
     return (size_t)h & (inv->nbuckets - 1);
 }
 
@@ -251,25 +292,34 @@ int inventory_load_aliases(struct inventory *inv, const char *path, char *err, s
         inv->alias_count++;
     }
     fclose(f);
-    /* Sorted by name, so each piece of evidence costs a binary search, not a pass. */
+    /* Sorted by name then line, so the first line of each name is indexed. */
     if (inv->alias_count)
         qsort(inv->aliases, inv->alias_count, sizeof *inv->aliases, alias_order);
+    memset(inv->alias_slot, 0, sizeof inv->alias_slot);
+    for (size_t a = 0; a < inv->alias_count; a++) {
+        if (a && strcmp(inv->aliases[a].from, inv->aliases[a - 1].from) == 0)
+            continue;
+        size_t i = name_hash(inv->seed, inv->aliases[a].from) & (ALIAS_SLOTS - 1u);
+        while (inv->alias_slot[i])
+            i = (i + 1u) & (ALIAS_SLOTS - 1u);
+        inv->alias_slot[i] = (uint16_t)(a + 1u);
+    }
     return rc;
 }
 
-static void canonical_service(const struct inventory *inv, char *service)
+/* The canonical name of service when it is an alias (the first line naming it), else NULL. */
+static const char *alias_of(const struct inventory *inv, const char *service)
 {
-    /* The first alias whose name is not below service (lower bound). */
-    size_t lo = 0, hi = inv->alias_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(inv->aliases[mid].from, service) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (!inv->alias_count)
+        return NULL;
+    /* At most PS_MAX_ALIASES slots are taken: the probe meets a free one. */
+    for (size_t i = name_hash(inv->seed, service) & (ALIAS_SLOTS - 1u); inv->alias_slot[i];
+         i = (i + 1u) & (ALIAS_SLOTS - 1u)) {
+        const struct alias *a = &inv->aliases[inv->alias_slot[i] - 1u];
+        if (strcmp(a->from, service) == 0)
+            return a->to;
     }
-    if (lo < inv->alias_count && strcmp(inv->aliases[lo].from, service) == 0)
-        evidence_set(service, EV_SERVICE_MAX, inv->aliases[lo].to);
+    return NULL;
 }
 
 /* Keep chains short: double the bucket array when records outnumber buckets twice over. */
@@ -407,6 +457,12 @@ static int evidence_order(const struct evidence *a, const struct evidence *b)
 static bool add_evidence(struct endpoint_slot *s, const struct evidence *ev)
 {
     struct endpoint_record *rec = &s->rec;
+    /* Byte for byte a statement the list holds (the usual case: the endpoint's earlier flows
+       made it, with the same witness code): it is the one same_evidence would find, and
+       equal in order, so nothing changes. Anything else takes the comparisons below. */
+    for (unsigned i = 0; i < rec->evidence_count; i++)
+        if (memcmp(&rec->evidence[i], ev, sizeof *ev) == 0)
+            return false;
     for (unsigned i = 0; i < rec->evidence_count; i++)
         if (same_evidence(&rec->evidence[i], ev)) {
             /* The same statement by another rule: the one first in order stays. */
@@ -499,23 +555,28 @@ static void judge(const struct inventory *inv, struct endpoint_record *rec)
                               : (rec->best.service[0] ? VERDICT_NONSTANDARD : VERDICT_UNKNOWN);
 }
 
-static void count_client(struct endpoint_slot *s, const struct ps_addr *client)
+static void count_client(const struct inventory *inv, struct endpoint_slot *s,
+                         const struct ps_addr *client)
 {
+    if (!s->clients) {
+        s->clients = calloc(1, sizeof *s->clients);
+        if (!s->clients)
+            return;
+    }
+    struct client_set *cs = s->clients;
     unsigned n = s->rec.clients < PS_MAX_CLIENTS_TRACKED ? s->rec.clients : PS_MAX_CLIENTS_TRACKED;
-    for (unsigned i = 0; i < n; i++)
-        if (same_addr(&s->clients[i], client))
+    unsigned i = (unsigned)mix(addr_hash(inv->seed, client), client->family) & (CLIENT_SLOTS - 1u);
+    /* At most PS_MAX_CLIENTS_TRACKED slots are taken: the probe meets a free one. */
+    for (; cs->slot[i]; i = (i + 1u) & (CLIENT_SLOTS - 1u))
+        if (same_addr(&cs->host[cs->slot[i] - 1u], client))
             return;
     if (n == PS_MAX_CLIENTS_TRACKED) {
         /* Past the cap the count is a lower bound: each new flow from an untracked
            host may be a host already counted, so count none. */
         return;
     }
-    if (!s->clients) {
-        s->clients = calloc(PS_MAX_CLIENTS_TRACKED, sizeof *s->clients);
-        if (!s->clients)
-            return;
-    }
-    s->clients[n] = *client;
+    cs->host[n] = *client;
+    cs->slot[i] = (uint8_t)(n + 1u);
     s->rec.clients++;
 }
 
@@ -714,7 +775,7 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
     struct endpoint_record *rec = &s->rec;
     bool first_flow = rec->flows == 0;
     rec->flows++;
-    count_client(s, &in->client);
+    count_client(inv, s, &in->client);
     if (first_flow || first_us < rec->first_us)
         rec->first_us = first_us;
     if (last_us > rec->last_us)
@@ -730,8 +791,14 @@ struct endpoint_record *inventory_add_flow(struct inventory *inv, const struct c
         rec->changed = true;
     bool added = false;
     for (unsigned i = 0; i < nev; i++) {
+        /* Copied only to be renamed: most services are no alias. */
+        const char *canonical = alias_of(inv, ev[i].service);
+        if (!canonical) {
+            added |= add_evidence(s, &ev[i]);
+            continue;
+        }
         struct evidence e = ev[i];
-        canonical_service(inv, e.service);
+        EV_SET(e.service, canonical);
         added |= add_evidence(s, &e);
     }
     const struct expectation *x =
@@ -780,8 +847,14 @@ void inventory_flow_ended(struct inventory *inv, const struct ps_addr *host, uin
                           uint8_t transport, uint64_t last_us)
 {
     struct endpoint_slot *s = find_slot(inv, host, port, transport, false);
-    if (s && last_us > s->rec.last_us)
-        s->rec.last_us = last_us;
+    if (s)
+        inventory_record_ended(&s->rec, last_us);
+}
+
+void inventory_record_ended(struct endpoint_record *rec, uint64_t last_us)
+{
+    if (last_us > rec->last_us)
+        rec->last_us = last_us;
 }
 
 bool inventory_is_expected(const struct inventory *inv, const struct ps_addr *host, uint16_t port,

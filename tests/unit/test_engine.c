@@ -7,6 +7,11 @@
  * talker is known, not before ENGINE_STEADY_PACKETS packets, and never for a flow that
  * carried no payload; a new conversation on the same ports is a new flow that goes steady
  * on its own.
+ *
+ * classify keeps the endpoint record it added the flow to, so that the flow's end need
+ * not look the endpoint up: packets after classification still move the record's last
+ * time on, and a flow whose server changed after classification (a late SYN-ACK from the
+ * other side) ends for the endpoint it now names, as the lookup did, not that record.
  */
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -42,7 +47,8 @@ struct en_run {
     uint64_t ts;
 };
 
-static void en_start(struct en_run *r)
+/* lock: the inventory's, as when it is shared by several threads (or NULL). */
+static void en_start_locked(struct en_run *r, pthread_mutex_t *lock)
 {
     memset(r, 0, sizeof *r);
     r->inv = inventory_create(NULL);
@@ -54,6 +60,7 @@ static void en_start(struct en_run *r)
                  .udp_idle_s = PS_DEFAULT_UDP_IDLE_S,
                  .hash_seed = 0x5eed},
         .inv = r->inv,
+        .inv_lock = lock,
         .on_steady = en_steady,
         .steady_ctx = &r->seen,
     };
@@ -61,6 +68,11 @@ static void en_start(struct en_run *r)
     r->e = engine_create(&opt, err, sizeof err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r->e);
     r->ts = EN_T0;
+}
+
+static void en_start(struct en_run *r)
+{
+    en_start_locked(r, NULL);
 }
 
 static void en_stop(struct en_run *r)
@@ -153,10 +165,79 @@ static void test_new_conversation_goes_steady_again(void)
     en_stop(&r);
 }
 
+/* The record of port, or NULL. */
+static const struct endpoint_record *en_record(struct en_run *r, uint16_t port)
+{
+    const struct endpoint_record **recs;
+    size_t n = inventory_sorted(r->inv, &recs);
+    for (size_t i = 0; i < n; i++)
+        if (recs[i]->port == port)
+            return recs[i];
+    return NULL;
+}
+
+/* Classified at its FINs; an ACK five seconds later is its endpoint's last time. */
+static void en_ended_after_classification(pthread_mutex_t *lock)
+{
+    struct en_run r;
+    en_start_locked(&r, lock);
+    uint32_t sseq;
+    en_open(&r, 40003, &sseq);
+    en_send(&r, false, 40003, 0x11, 1001, NULL);
+    en_send(&r, true, 40003, 0x11, sseq, NULL);
+    const struct endpoint_record *rec = en_record(&r, 22);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+    CU_ASSERT_EQUAL(rec->last_us, r.ts - 10);
+    r.ts += 5 * EN_SEC;
+    en_send(&r, false, 40003, 0x10, 1002, NULL);
+    engine_finish(r.e);
+    CU_ASSERT_EQUAL(rec->last_us, r.ts - 10);
+    en_stop(&r);
+}
+
+/* Picked up mid-stream, classified at its FINs with port 22 as the server; then a SYN-ACK
+   from the client's side names that side the server: the flow's end concerns the client's
+   endpoint, of which there is no record, and leaves port 22's last time alone. */
+static void en_ended_server_changed(pthread_mutex_t *lock)
+{
+    struct en_run r;
+    en_start_locked(&r, lock);
+    en_send(&r, false, 40004, 0x18, 1000, "hello\r\n");
+    en_send(&r, true, 40004, 0x18, 5000, "world\r\n");
+    en_send(&r, false, 40004, 0x11, 1007, NULL);
+    en_send(&r, true, 40004, 0x11, 5007, NULL);
+    const struct endpoint_record *rec = en_record(&r, 22);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+    uint64_t classified_at = r.ts - 10;
+    CU_ASSERT_EQUAL(rec->last_us, classified_at);
+    r.ts += 5 * EN_SEC;
+    en_send(&r, false, 40004, 0x12, 999, NULL);
+    engine_finish(r.e);
+    CU_ASSERT_EQUAL(rec->last_us, classified_at);
+    CU_ASSERT_PTR_NULL(en_record(&r, 40004));
+    en_stop(&r);
+}
+
+static void test_ended_after_classification(void)
+{
+    en_ended_after_classification(NULL);
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    en_ended_after_classification(&lock);
+}
+
+static void test_ended_server_changed(void)
+{
+    en_ended_server_changed(NULL);
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    en_ended_server_changed(&lock);
+}
+
 void suite_engine(void)
 {
     UNIT_SUITE("engine", NULL, NULL,
                {"steady once, after enough packets", test_steady_once_after_enough_packets},
                {"no steady without payload", test_no_steady_without_payload},
-               {"a new conversation goes steady again", test_new_conversation_goes_steady_again});
+               {"a new conversation goes steady again", test_new_conversation_goes_steady_again},
+               {"ended after classification", test_ended_after_classification},
+               {"ended after the server changed", test_ended_server_changed});
 }

@@ -3,7 +3,7 @@
  *
  * Packets are hand-built packet_views (no decoder involved). An expire
  * callback records every flow that leaves the table and why, and frees the
- * flow's witness_state as the real owner must, so the sanitizer build also
+ * flow's owner_state as the real owner must, so the sanitizer build also
  * checks that nothing leaks. The flood test pushes two million distinct SYNs
  * through a table capped at 100000 flows and checks counts and peak heap.
  */
@@ -76,10 +76,10 @@ static void record(struct flow *f, enum flow_end_reason why, void *ctx)
         }
     }
     r->n++;
-    /* witness_state belongs to the owner: the table only hands it back. */
-    if (f->witness_state) {
-        free(f->witness_state);
-        f->witness_state = NULL;
+    /* owner_state belongs to the owner: the table only hands it back. */
+    if (f->owner_state) {
+        free(f->owner_state);
+        f->owner_state = NULL;
         r->witness_freed++;
     }
 }
@@ -349,7 +349,7 @@ static void test_idle_timeouts(void)
     int side;
     struct flow *a =
         feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_SYN, 1, 0, NULL, T0), &side);
-    a->witness_state = malloc(32);
+    a->owner_state = malloc(32);
     feed(t, udp("10.0.0.1", 40000, "10.0.0.2", 53, "q", T0), &side);
     /* UDP idle is 60 s: at exactly 60 s it is still there, a microsecond later it is gone. */
     feed(t, tcp("10.0.0.9", 1, "10.0.0.8", 2, PS_TCP_ACK, 1, 1, NULL, T0 + 60 * SEC), &side);
@@ -473,6 +473,77 @@ static void test_lazy_expiry_bound(void)
     flow_table_destroy(t);
 }
 
+/* Packets skip the look at the tails until one can be due; a new tail (a flow moved into
+ * an empty list, or the tail leaving its place) makes them look again. */
+static void test_quiet_until_due(void)
+{
+    struct recorder r = {0};
+    struct flow_config c = config(16);
+    struct flow_table *t = flow_table_create(&c, record, &r);
+    int side;
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_SYN, 1, 0, NULL, T0), &side);
+    feed(t, tcp("10.0.0.3", 40000, "10.0.0.2", 25, PS_TCP_SYN, 1, 0, NULL, T0 + 1), &side);
+    /* Closing, the second flow is the first of its list: due 15 s on, not 300. */
+    feed(t, tcp("10.0.0.3", 40000, "10.0.0.2", 25, PS_TCP_RST, 2, 0, NULL, T0 + 2), &side);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 2 + 15 * SEC),
+         &side);
+    CU_ASSERT_EQUAL(r.n, 0);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 3 + 15 * SEC),
+         &side);
+    CU_ASSERT_EQUAL_FATAL(r.n, 1);
+    CU_ASSERT_EQUAL(r.e[0].port[1], 25);
+    CU_ASSERT_EQUAL(r.e[0].why, FLOW_END_CLOSED);
+    flow_table_destroy(t);
+
+    /* Packet time going back: the tail's successor is due before the tail was. */
+    r.n = 0;
+    t = flow_table_create(&c, record, &r);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_SYN, 1, 0, NULL, T0 + 10), &side);
+    feed(t, tcp("10.0.0.3", 40000, "10.0.0.2", 25, PS_TCP_SYN, 1, 0, NULL, T0), &side);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 20), &side);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 300 * SEC), &side);
+    CU_ASSERT_EQUAL(r.n, 0);
+    feed(t, tcp("10.0.0.1", 40000, "10.0.0.2", 22, PS_TCP_ACK, 2, 0, NULL, T0 + 300 * SEC + 1),
+         &side);
+    CU_ASSERT_EQUAL_FATAL(r.n, 1);
+    CU_ASSERT_EQUAL(r.e[0].port[1], 25);
+    CU_ASSERT_EQUAL(r.e[0].why, FLOW_END_TIMEOUT);
+    flow_table_destroy(t);
+}
+
+/* The bucket array grows with the pool: every flow is still found after each doubling,
+ * and a table that never held many flows counts no array for max_flows. */
+static void test_buckets_grow(void)
+{
+    struct recorder r = {0};
+    struct flow_config c = config(1000000);
+    struct flow_table *t = flow_table_create(&c, record, &r);
+    int side;
+    feed(t, udp("10.0.0.1", 1, "10.0.0.2", 53, "q", T0), &side);
+    /* A slab and an array for one slab, not 2^20 buckets (8 MiB). */
+    CU_ASSERT_TRUE(flow_table_stats(t)->memory < 2u * 1024u * 1024u);
+    const unsigned n = 5 * PS_FLOW_SLAB_FLOWS + 7;
+    char a[32];
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(a, sizeof a, "10.%u.%u.%u", 1 + i / 65536, i / 256 % 256, i % 256);
+        feed(t, tcp(a, 40000, "10.0.0.2", 80, PS_TCP_SYN, 1, 0, NULL, T0 + i), &side);
+    }
+    CU_ASSERT_EQUAL(flow_table_stats(t)->created, n + 1);
+    for (unsigned i = 0; i < n; i++) {
+        snprintf(a, sizeof a, "10.%u.%u.%u", 1 + i / 65536, i / 256 % 256, i % 256);
+        struct flow *f =
+            feed(t, tcp("10.0.0.2", 80, a, 40000, PS_TCP_SYN | PS_TCP_ACK, 9, 2, NULL, T0 + n + i),
+                 &side);
+        CU_ASSERT_EQUAL(side, 1);
+        CU_ASSERT_EQUAL(f->packets[0] + f->packets[1], 2);
+    }
+    CU_ASSERT_EQUAL(flow_table_stats(t)->created, n + 1);
+    CU_ASSERT_EQUAL(flow_table_stats(t)->active, n + 1);
+    flow_table_flush(t);
+    CU_ASSERT_EQUAL(r.n, (int)n + 1);
+    flow_table_destroy(t);
+}
+
 static void test_eviction(void)
 {
     struct recorder r = {0};
@@ -485,7 +556,7 @@ static void test_eviction(void)
         struct flow *f =
             feed(t, tcp(a, (uint16_t)(40000 + i), "10.0.0.2", 80, PS_TCP_SYN, 1, 0, NULL, T0 + i),
                  &side);
-        f->witness_state = malloc(16);
+        f->owner_state = malloc(16);
     }
     /* Touch the oldest: now flow 1 is the least recently active. */
     feed(t, tcp("10.0.0.2", 80, "10.0.2.0", 40000, PS_TCP_SYN | PS_TCP_ACK, 1, 2, NULL, T0 + 10),
@@ -706,9 +777,9 @@ static void owner_end(struct flow *f, enum flow_end_reason why, void *ctx)
 {
     struct owner *o = ctx;
     o->why[why]++;
-    if (f->witness_state) {
+    if (f->owner_state) {
         o->held -= OWNER_BYTES;
-        f->witness_state = NULL;
+        f->owner_state = NULL;
     } else if (!f->classified) {
         o->unclassified++;
     }
@@ -820,7 +891,7 @@ static void test_memory_cap_owner(void)
         if (st->memory > c.max_memory)
             over = true;
         /* The owner attaches its state after the table is done with the packet. */
-        f->witness_state = &o;
+        f->owner_state = &o;
         o.held += OWNER_BYTES;
     }
     CU_ASSERT_FALSE(over);
@@ -868,17 +939,18 @@ static void test_bytes_per_flow(void)
 
 void suite_flow(void)
 {
-    UNIT_SUITE("flow", NULL, NULL, {"handshake roles", test_handshake_roles},
-               {"lost syn", test_lost_syn},
-               {"mid-stream port evidence", test_mid_stream_port_evidence}, {"guess", test_guess},
-               {"udp roles", test_udp_roles}, {"keys", test_keys},
-               {"random seed", test_random_seed}, {"idle timeouts", test_idle_timeouts},
-               {"closed timeout", test_closed_timeout}, {"port reuse", test_port_reuse},
-               {"lazy expiry bound", test_lazy_expiry_bound}, {"eviction", test_eviction},
-               {"flush", test_flush}, {"stats and classified", test_stats_and_classified},
-               {"gap found by the owner", test_gap_found_by_owner},
-               {"bytes per flow", test_bytes_per_flow}, {"flood", test_flood},
-               {"memory cap: heads", test_memory_cap_heads},
-               {"memory cap: owner's bytes", test_memory_cap_owner},
-               {"memory cap below the table's own", test_memory_cap_tiny});
+    UNIT_SUITE(
+        "flow", NULL, NULL, {"handshake roles", test_handshake_roles}, {"lost syn", test_lost_syn},
+        {"mid-stream port evidence", test_mid_stream_port_evidence}, {"guess", test_guess},
+        {"udp roles", test_udp_roles}, {"keys", test_keys}, {"random seed", test_random_seed},
+        {"idle timeouts", test_idle_timeouts}, {"closed timeout", test_closed_timeout},
+        {"port reuse", test_port_reuse}, {"lazy expiry bound", test_lazy_expiry_bound},
+        {"quiet until due", test_quiet_until_due}, {"buckets grow", test_buckets_grow},
+        {"eviction", test_eviction}, {"flush", test_flush},
+        {"stats and classified", test_stats_and_classified},
+        {"gap found by the owner", test_gap_found_by_owner},
+        {"bytes per flow", test_bytes_per_flow}, {"flood", test_flood},
+        {"memory cap: heads", test_memory_cap_heads},
+        {"memory cap: owner's bytes", test_memory_cap_owner},
+        {"memory cap below the table's own", test_memory_cap_tiny});
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "inventory.h"
@@ -334,32 +333,134 @@ static void test_channel_outlives_expectation(void)
         strstr(shown_as[0], "ftp-data|vsftpd|3.0.3|data channel of 10.0.0.21:21 (EPSV)|"));
 }
 
-static void test_aliases(void)
+/* inventory_load_aliases on a file holding text. */
+static int load_aliases(struct inventory *inv, const char *text, char *err, size_t errlen)
 {
     char path[] = "/tmp/ps-aliases-XXXXXX";
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
-    const char *text = "# comment\nhttps ssl\n\ndns domain  # trailing\n";
     CU_ASSERT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
     close(fd);
+    int rc = inventory_load_aliases(inv, path, err, errlen);
+    unlink(path);
+    return rc;
+}
+
+static void test_aliases(void)
+{
     struct inventory *inv = inventory_create(NULL);
     char err[256];
-    CU_ASSERT_EQUAL(inventory_load_aliases(inv, path, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(
+        load_aliases(inv, "# comment\nhttps ssl\n\ndns domain  # trailing\n", err, sizeof err), 0);
     struct classify_input in = input("10.0.0.1", "10.0.0.2", 53, IPPROTO_UDP, NULL);
     struct evidence e = ev("dns", "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
     struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
     CU_ASSERT_STRING_EQUAL(r->best.service, "domain");
     inventory_destroy(inv);
 
-    fd = open(path, O_WRONLY | O_TRUNC);
-    text = "https ssl\nthree words here\n";
-    CU_ASSERT(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-    close(fd);
     inv = inventory_create(NULL);
-    CU_ASSERT_EQUAL(inventory_load_aliases(inv, path, err, sizeof err), -1);
+    CU_ASSERT_EQUAL(load_aliases(inv, "https ssl\nthree words here\n", err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2:"));
     inventory_destroy(inv);
-    unlink(path);
+}
+
+/* Clients are counted exactly up to PS_MAX_CLIENTS_TRACKED, in any order of repeats, and
+ * not at all past it (a lower bound). */
+static void test_clients_cap(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct evidence e = ev("http", "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+    char client[32];
+    const struct endpoint_record *r = NULL;
+    for (unsigned round = 0; round < 3; round++)
+        for (unsigned i = 0; i < PS_MAX_CLIENTS_TRACKED - 1; i++) {
+            snprintf(client, sizeof client, "10.%u.%u.1", i % 7, i);
+            struct classify_input in = input("10.0.0.80", client, 80, IPPROTO_TCP, NULL);
+            r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+        }
+    CU_ASSERT_EQUAL(r->clients, PS_MAX_CLIENTS_TRACKED - 1);
+    for (unsigned i = 0; i < 200; i++) {
+        snprintf(client, sizeof client, "10.9.%u.%u", i / 100, i % 100);
+        struct classify_input in = input("10.0.0.80", client, 80, IPPROTO_TCP, NULL);
+        r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+        r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+    }
+    CU_ASSERT_EQUAL(r->clients, PS_MAX_CLIENTS_TRACKED);
+    CU_ASSERT_EQUAL(r->flows, 3 * (PS_MAX_CLIENTS_TRACKED - 1) + 400);
+    inventory_destroy(inv);
+}
+
+/* Aliases that share an initial, names no alias has, and a name given twice (the first
+ * line wins). */
+static void test_aliases_shared_initial(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    char err[256];
+    const char *text = "dnsx other\ndns domain\nd2 two\ndup first\ndup second\nzz last\n";
+    CU_ASSERT_EQUAL(load_aliases(inv, text, err, sizeof err), 0);
+    const char *cases[][2] = {{"dns", "domain"}, {"dnsx", "other"}, {"d2", "two"},
+                              {"dup", "first"},  {"dn", "dn"},      {"dnsxy", "dnsxy"},
+                              {"zz", "last"},    {"z", "z"},        {"a", "a"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct classify_input in =
+            input("10.0.0.1", "10.0.0.2", (uint16_t)(1000 + i), IPPROTO_TCP, NULL);
+        struct evidence e = ev(cases[i][0], "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+        struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+        CU_ASSERT_STRING_EQUAL(r->best.service, cases[i][1]);
+    }
+    inventory_destroy(inv);
+}
+
+/* Many aliases: each name is found through whatever probe sequence it shares, and a name
+ * that is no alias is left alone. */
+static void test_aliases_many(void)
+{
+    static char text[400 * 24];
+    size_t len = 0;
+    for (unsigned i = 0; i < 400; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "n%u c%u\n", i, i);
+    struct inventory *inv = inventory_create(NULL);
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(load_aliases(inv, text, err, sizeof err), 0);
+    char name[32], want[32];
+    for (unsigned i = 0; i < 800; i++) {
+        snprintf(name, sizeof name, "n%u", i);
+        snprintf(want, sizeof want, i < 400 ? "c%u" : "n%u", i);
+        struct classify_input in =
+            input("10.0.0.1", "10.0.0.2", (uint16_t)(2000 + i), IPPROTO_TCP, NULL);
+        struct evidence e = ev(name, "", "", "", WITNESS_NDPI, STRENGTH_NDPI);
+        struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &e, 1);
+        CU_ASSERT_STRING_EQUAL(r->best.service, want);
+    }
+    inventory_destroy(inv);
+}
+
+/* The same statement again folds into the one kept, whatever bytes follow its strings; the
+ * same statement by a rule first in order takes its place. */
+static void test_evidence_folded(void)
+{
+    struct inventory *inv = inventory_create(NULL);
+    struct classify_input in = input("10.0.0.1", "10.0.0.2", 22, IPPROTO_TCP, NULL);
+    struct evidence b = ev("ssh", "", "OpenSSH", "9.2p1", WITNESS_SIGNATURE, STRENGTH_HARD);
+    EV_SET(b.rule, "ssh.sig:9");
+    struct evidence a = b;
+    EV_SET(a.rule, "ssh.sig:1");
+    struct evidence tail = b;
+    memset(tail.product, 'x', sizeof tail.product);
+    EV_SET(tail.product, "OpenSSH");
+    struct endpoint_record *r = inventory_add_flow(inv, &in, 1, 2, NULL, &b, 1);
+    r->changed = false;
+    r = inventory_add_flow(inv, &in, 1, 2, NULL, &tail, 1);
+    CU_ASSERT_EQUAL(r->evidence_count, 1);
+    CU_ASSERT_FALSE(r->changed);
+    r = inventory_add_flow(inv, &in, 1, 2, NULL, &a, 1);
+    CU_ASSERT_EQUAL(r->evidence_count, 1);
+    CU_ASSERT_STRING_EQUAL(r->evidence[0].rule, "ssh.sig:1");
+    r = inventory_add_flow(inv, &in, 1, 2, NULL, &b, 1);
+    CU_ASSERT_EQUAL(r->evidence_count, 1);
+    CU_ASSERT_STRING_EQUAL(r->evidence[0].rule, "ssh.sig:1");
+    CU_ASSERT_EQUAL(r->flows, 4);
+    inventory_destroy(inv);
 }
 
 static void test_detail_kept(void)
@@ -500,7 +601,10 @@ void suite_inventory(void)
                {"announced channel", test_announced_channel},
                {"channel of control", test_channel_of_control},
                {"channel outlives expectation", test_channel_outlives_expectation},
-               {"aliases", test_aliases}, {"detail kept", test_detail_kept},
-               {"detail merged", test_detail_merged}, {"detail cert whole", test_detail_cert_whole},
+               {"aliases", test_aliases}, {"clients cap", test_clients_cap},
+               {"aliases shared initial", test_aliases_shared_initial},
+               {"aliases many", test_aliases_many}, {"evidence folded", test_evidence_folded},
+               {"detail kept", test_detail_kept}, {"detail merged", test_detail_merged},
+               {"detail cert whole", test_detail_cert_whole},
                {"detail udp kept", test_detail_udp_kept});
 }
