@@ -741,11 +741,13 @@ static int by_gram_then_id(const void *a, const void *b, void *set)
     return x < y ? -1 : x > y;
 }
 
-static int build_table(const struct sigset *s, bool caseless, struct gram_table *t,
-                       uint64_t *folded_filter)
+/* The gram table of one tier and case mode; its keys' filter bits go into folded_filter. */
+static int build_table(const struct sigset *s, unsigned tier, bool caseless, struct gram_table *t,
+                       uint8_t *folded_filter)
 {
+    uint32_t from = tier ? s->lazy_from : 0, to = tier ? s->nsigs : s->lazy_from;
     uint32_t n = 0;
-    for (uint32_t i = 0; i < s->nsigs; i++)
+    for (uint32_t i = from; i < to; i++)
         n += s->sigs[i].has_gram && s->sigs[i].run_caseless == caseless;
     if (n == 0)
         return 0;
@@ -758,7 +760,7 @@ static int build_table(const struct sigset *s, bool caseless, struct gram_table 
         return -1;
     t->mask = size - 1;
     n = 0;
-    for (uint32_t i = 0; i < s->nsigs; i++)
+    for (uint32_t i = from; i < to; i++)
         if (s->sigs[i].has_gram && s->sigs[i].run_caseless == caseless)
             t->ids[n++] = i;
     qsort_r(t->ids, n, sizeof *t->ids, by_gram_then_id, (void *)s);
@@ -772,8 +774,7 @@ static int build_table(const struct sigset *s, bool caseless, struct gram_table 
         t->key[slot] = gram;
         uint32_t bit = sig_gram_filter_bit(gram);
         t->filter[bit >> 6] |= 1ull << (bit & 63);
-        bit = sig_gram_filter_bit(sig_lower4(gram));
-        folded_filter[bit >> 6] |= 1ull << (bit & 63);
+        folded_filter[sig_folded_slot(sig_lower4(gram), s->folded_shift)] |= (uint8_t)(1u << tier);
         t->start[slot] = k;
         t->count[slot] = e - k;
         k = e;
@@ -789,14 +790,21 @@ int sig_grams_build(struct sigset *s)
     uint32_t size = table_size(windows ? windows : 1);
     struct gram_counts c = {calloc(size, sizeof(uint32_t)), calloc(size, sizeof(uint32_t)),
                             size - 1};
+    uint32_t keys = 0;
+    for (uint32_t i = 0; i < s->nsigs; i++)
+        keys += s->sigs[i].run_len >= 4;
+    uint32_t entries = SIG_FOLDED_FILTER_MIN, shift = 16;
+    while (entries < SIG_FOLDED_FILTER_MAX && entries < keys * SIG_FOLDED_FILTER_PER_KEY)
+        entries *= 2, shift--;
+    s->folded_filter = calloc(entries, 1);
+    s->folded_shift = shift;
     int rc = -1;
-    if (c.key && c.count) {
+    if (c.key && c.count && s->folded_filter) {
         choose_grams(s, &c);
-        memset(s->folded_filter, 0, sizeof s->folded_filter);
-        rc = build_table(s, false, &s->grams[0], s->folded_filter) < 0 ||
-                     build_table(s, true, &s->grams[1], s->folded_filter) < 0
-                 ? -1
-                 : 0;
+        rc = 0;
+        for (unsigned tier = 0; tier < 2 && rc == 0; tier++)
+            for (unsigned caseless = 0; caseless < 2 && rc == 0; caseless++)
+                rc = build_table(s, tier, caseless, &s->grams[tier][caseless], s->folded_filter);
     }
     free(c.key);
     free(c.count);
@@ -805,13 +813,17 @@ int sig_grams_build(struct sigset *s)
 
 void sig_grams_free(struct sigset *s)
 {
-    for (int t = 0; t < 2; t++) {
-        free(s->grams[t].key);
-        free(s->grams[t].start);
-        free(s->grams[t].count);
-        free(s->grams[t].ids);
-        memset(&s->grams[t], 0, sizeof s->grams[t]);
-    }
+    free(s->folded_filter);
+    s->folded_filter = NULL;
+    for (int tier = 0; tier < 2; tier++)
+        for (int t = 0; t < 2; t++) {
+            struct gram_table *g = &s->grams[tier][t];
+            free(g->key);
+            free(g->start);
+            free(g->count);
+            free(g->ids);
+            memset(g, 0, sizeof *g);
+        }
 }
 
 /* Resolve "a,b,c" to probe numbers, same transport first. */
@@ -849,6 +861,8 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
     s->any_count = 0;
     for (uint32_t i = 0; i < s->nsigs; i++)
         s->any_count += s->sigs[i].first_any;
+    if (!s->has_lazy)
+        s->lazy_from = s->nsigs;
     if (sig_grams_build(s) < 0) {
         snprintf(err, errlen, "signatures: out of memory");
         return -1;

@@ -21,7 +21,10 @@
  * A signature whose regex requires a literal run is not in the first-byte
  * index at all: it becomes a candidate only when the run's key gram occurs
  * in the head (see the gram filter in sig_index.c), and candidates are
- * merged into the index's order.
+ * merged into the index's order. The head is scanned once; the signatures of
+ * a leniently loaded file (tier 1, sig_internal.h: a user's nmap file after
+ * our own) are looked up from the windows that scan kept only when a search
+ * gets to them, which it does not once one of our lines matched hard.
  *
  * Thread safety: the set is read-only once finalized but for each
  * signature's JIT state, set once under the set's lock on the signature's
@@ -159,10 +162,16 @@ struct out_buf {
     size_t size, len;
 };
 
+/* Append n bytes, as many as fit with the terminating NUL. */
 static void put(struct out_buf *o, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n && o->len + 1 < o->size; i++)
-        o->p[o->len++] = s[i];
+    if (!o->size)
+        return;
+    size_t room = o->size - 1 - o->len;
+    if (n > room)
+        n = room;
+    memcpy(o->p + o->len, s, n);
+    o->len += n;
     o->p[o->len] = '\0';
 }
 
@@ -196,6 +205,13 @@ bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, 
         out[0] = '\0';
     const char *p = tmpl;
     while (*p) {
+        /* text up to the next '$' is literal: copied in one piece */
+        const char *dollar = strchrnul(p, '$');
+        if (dollar > p) {
+            put(&o, p, (size_t)(dollar - p));
+            p = dollar;
+            continue;
+        }
         struct tmpl_token t;
         bool bad;
         next_token(&p, &t, &bad);
@@ -248,6 +264,11 @@ struct scratch {
     uint32_t *cand;  /* ids marked for this subject, in id order */
     uint32_t ncand;
     uint32_t cap;
+    /* Tier 1 (sig_internal.h), not looked up yet: where its filter let a window pass. */
+    bool lazy_pending;
+    bool lazy_overflow; /* more than SIG_LAZY_WINDOWS passed: scan the head again */
+    uint32_t nlazy;
+    uint32_t lazy[SIG_LAZY_WINDOWS];
 };
 
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
@@ -319,10 +340,9 @@ static void mark_ids(struct scratch *sc, const uint32_t *ids, uint32_t n)
     }
 }
 
-/* The marked ids, in order, into cand; the marks are cleared on the way. */
+/* The marked ids, in order, appended to cand; the marks are cleared on the way. */
 static void collect_marks(struct scratch *sc)
 {
-    sc->ncand = 0;
     for (uint32_t w = sc->lo; w < sc->hi; w++) {
         for (uint64_t bits = sc->marks[w]; bits; bits &= bits - 1)
             sc->cand[sc->ncand++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
@@ -332,26 +352,119 @@ static void collect_marks(struct scratch *sc)
     sc->hi = 0;
 }
 
-/* Mark every signature whose gram occurs somewhere in the subject. */
+/*
+ * A head is scanned in blocks of GRAM_BLOCK windows. Each block's bytes (and the
+ * three the block's last windows reach into the next) are lower-cased once, eight
+ * at a time, into a buffer on the stack; every window then costs one load, one
+ * multiply and one byte test of the folded filter. The raw bytes are read again
+ * only for the few windows that pass it.
+ */
+#define GRAM_BLOCK 256u
+
+static void fold_block(uint8_t *out, const uint8_t *p, uint32_t n)
+{
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        w = sig_lower8(w);
+        memcpy(out + i, &w, 8);
+    }
+    for (; i < n; i++)
+        out[i] = sig_lower(p[i]);
+}
+
+static void mark_window(const struct sigset *s, unsigned tier, struct scratch *sc,
+                        const uint8_t *at, uint32_t folded)
+{
+    uint32_t n, gram;
+    const uint32_t *ids;
+    const struct gram_table *t = s->grams[tier];
+    memcpy(&gram, at, 4);
+    if (t[0].count && (ids = sig_grams_find(&t[0], gram, &n)))
+        mark_ids(sc, ids, n);
+    if (t[1].count && (ids = sig_grams_find(&t[1], folded, &n)))
+        mark_ids(sc, ids, n);
+}
+
+/* The filter's tiers for the folded window at f: 0 for most windows. */
+static inline uint8_t filter_tiers(const struct sigset *s, const uint8_t *f)
+{
+    uint32_t folded;
+    memcpy(&folded, f, 4);
+    return s->folded_filter[sig_folded_slot(folded, s->folded_shift)];
+}
+
+/* Window i of the block at base: tier 0 signatures marked now, tier 1 noted for later. */
+static void mark_or_keep(const struct sigset *s, struct scratch *sc, const uint8_t *fold,
+                         const uint8_t *p, uint32_t base, uint32_t i)
+{
+    uint8_t tiers = filter_tiers(s, fold + i);
+    if (tiers & 1) {
+        uint32_t folded;
+        memcpy(&folded, fold + i, 4);
+        mark_window(s, 0, sc, p + base + i, folded);
+    }
+    if (tiers & 2) {
+        if (sc->nlazy < SIG_LAZY_WINDOWS)
+            sc->lazy[sc->nlazy++] = base + i;
+        else
+            sc->lazy_overflow = true;
+    }
+}
+
+/*
+ * Mark the tier 0 signatures whose gram occurs somewhere in the subject, and
+ * note the windows that may hold a tier 1 gram for lazy_marks. Candidates are
+ * appended to cand (cleared by the caller for a new subject).
+ */
 static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t *p, uint32_t len)
 {
     sc->lo = UINT32_MAX;
     sc->hi = 0;
-    bool exact = s->grams[0].count != NULL, caseless = s->grams[1].count != NULL;
-    const struct gram_table *ex = &s->grams[0], *cl = &s->grams[1];
-    for (uint32_t i = 0; i + 4 <= len; i++) {
-        uint32_t n, gram;
-        const uint32_t *ids;
-        memcpy(&gram, p + i, 4);
-        uint32_t folded = sig_lower4(gram);
-        if (!sig_filter_maybe(s->folded_filter, folded))
-            continue;
-        if (exact && (ids = sig_grams_find(ex, gram, &n)))
-            mark_ids(sc, ids, n);
-        if (caseless && (ids = sig_grams_find(cl, folded, &n)))
-            mark_ids(sc, ids, n);
+    sc->nlazy = 0;
+    sc->lazy_overflow = false;
+    uint8_t fold[GRAM_BLOCK + 3];
+    for (uint32_t base = 0; base + 4 <= len; base += GRAM_BLOCK) {
+        uint32_t n = len - base < GRAM_BLOCK + 3 ? len - base : GRAM_BLOCK + 3;
+        fold_block(fold, p + base, n);
+        uint32_t windows = n - 3, i = 0;
+        /* Four windows per test: most groups of four pass none, and one branch rejects them. */
+        for (; i + 4 <= windows; i += 4)
+            if (filter_tiers(s, fold + i) | filter_tiers(s, fold + i + 1) |
+                filter_tiers(s, fold + i + 2) | filter_tiers(s, fold + i + 3))
+                for (uint32_t k = i; k < i + 4; k++)
+                    mark_or_keep(s, sc, fold, p, base, k);
+        for (; i < windows; i++)
+            if (filter_tiers(s, fold + i))
+                mark_or_keep(s, sc, fold, p, base, i);
     }
     collect_marks(sc);
+    sc->lazy_pending = sc->nlazy > 0;
+}
+
+/* Tier 1's candidates for the subject, appended to cand: all of them come after tier 0's. */
+static void lazy_marks(const struct sigset *s, struct scratch *sc, const uint8_t *p, uint32_t len)
+{
+    sc->lo = UINT32_MAX;
+    sc->hi = 0;
+    if (sc->lazy_overflow) {
+        for (uint32_t i = 0; i + 4 <= len; i++) {
+            uint32_t w;
+            memcpy(&w, p + i, 4);
+            uint32_t folded = sig_lower4(w);
+            if (s->folded_filter[sig_folded_slot(folded, s->folded_shift)] & 2)
+                mark_window(s, 1, sc, p + i, folded);
+        }
+    } else {
+        for (uint32_t k = 0; k < sc->nlazy; k++) {
+            uint32_t w;
+            memcpy(&w, p + sc->lazy[k], 4);
+            mark_window(s, 1, sc, p + sc->lazy[k], sig_lower4(w));
+        }
+    }
+    collect_marks(sc);
+    sc->lazy_pending = false;
 }
 
 /* ---- one side's search ----------------------------------------------------------------- */
@@ -440,12 +553,12 @@ static void hard_evidence(struct search *se, const struct sig *g, int rc)
         char one[EV_CPE_MAX];
         if (!sig_expand(g->cpe[i], se->subject, ov, rc, one, sizeof one) || !one[0])
             continue;
-        int k = snprintf(ev->cpe + used, sizeof ev->cpe - used, "%scpe:/%s", used ? " " : "", one);
-        if (k < 0 || (size_t)k >= sizeof ev->cpe - used) {
-            ev->cpe[used] = '\0'; /* keep only whole names */
-            break;
-        }
-        used += (size_t)k;
+        size_t sep = used ? 1 : 0, n = strlen(one);
+        if (sep + 5 + n >= sizeof ev->cpe - used)
+            break; /* keep only whole names */
+        memcpy(ev->cpe + used, " cpe:/" + 1 - sep, sep + 5);
+        memcpy(ev->cpe + used + sep + 5, one, n + 1);
+        used += sep + 5 + n;
     }
     se->hard = true;
 }
@@ -500,8 +613,11 @@ static bool search_list(struct search *se, const struct sig_list *list, const st
     uint8_t first = se->subject[0];
     const uint32_t *a = ix->ids + ix->off[first], *ae = ix->ids + ix->off[first + 1];
     const uint32_t *b = ix->ids + ix->off[256], *be = ix->ids + ix->off[257];
-    const uint32_t *c = se->sc->cand, *ce = c + se->sc->ncand;
+    struct scratch *sc = se->sc;
+    const uint32_t *c = sc->cand, *ce = c + sc->ncand;
     const struct sig *sigs = se->s->sigs;
+    /* Tier 1 candidates may belong here: the list reaches into tier 1. */
+    bool lazy = list->ids[list->n - 1] >= se->s->lazy_from;
     for (;;) {
         while (c < ce && !candidate_fits(&sigs[*c], probe, transport, first))
             c++;
@@ -513,6 +629,12 @@ static bool search_list(struct search *se, const struct sig_list *list, const st
             next = *b, from = &b;
         if (c < ce && *c < next)
             next = *c, from = &c;
+        if (lazy && sc->lazy_pending && next >= se->s->lazy_from) {
+            /* cand does not move (it has room for every id): c stays valid */
+            lazy_marks(se->s, sc, se->subject, se->len);
+            ce = sc->cand + sc->ncand;
+            continue;
+        }
         if (!from)
             return true;
         (*from)++;
@@ -630,6 +752,7 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
     struct probe_order order;
     probes_for(s, in, client, clen, &order);
     sc->ncand = 0;
+    sc->lazy_pending = false;
     if (!s->linear && server.len)
         mark_grams(s, sc, server.subject, server.len);
     for (uint32_t k = 0; k < order.n; k++)
@@ -644,6 +767,7 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
                         .sc = sc,
                         .ev = &ev[1]};
     sc->ncand = 0;
+    sc->lazy_pending = false;
     if (!s->linear && clen && s->client[udp].n)
         mark_grams(s, sc, client, clen);
     search_list(&cl, &s->client[udp], &s->client_index[udp], -1, udp ? IPPROTO_UDP : IPPROTO_TCP);
