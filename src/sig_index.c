@@ -644,6 +644,49 @@ int sig_index_build(const struct sigset *s, const struct sig_list *list, struct 
     return 0;
 }
 
+/* One probe index: bucket key(p) of each probe of the transport that has one (-1: none). */
+static int probe_index(const struct sigset *s, uint8_t transport,
+                       int (*key)(const struct sig_probe *), struct sig_index *ix)
+{
+    uint32_t count[258] = {0};
+    for (uint32_t i = 0; i < s->nprobes; i++)
+        if (s->probes[i].transport == transport && key(&s->probes[i]) >= 0)
+            count[key(&s->probes[i])]++;
+    ix->off[0] = 0;
+    for (int b = 0; b < 257; b++)
+        ix->off[b + 1] = ix->off[b] + count[b];
+    ix->ids = malloc((ix->off[257] ? ix->off[257] : 1) * sizeof *ix->ids);
+    if (!ix->ids)
+        return -1;
+    uint32_t fill[257];
+    memcpy(fill, ix->off, sizeof fill);
+    for (uint32_t i = 0; i < s->nprobes; i++)
+        if (s->probes[i].transport == transport && key(&s->probes[i]) >= 0)
+            ix->ids[fill[key(&s->probes[i])]++] = i;
+    return 0;
+}
+
+static int first_byte_key(const struct sig_probe *p)
+{
+    return p->len > 0 ? p->payload[0] : -1;
+}
+
+static int shape_key(const struct sig_probe *p)
+{
+    return p->shape != SHAPE_NONE ? p->shape : -1;
+}
+
+static int sig_probe_index_build(struct sigset *s)
+{
+    for (int t = 0; t < 2; t++) {
+        uint8_t transport = t ? IPPROTO_UDP : IPPROTO_TCP;
+        if (probe_index(s, transport, first_byte_key, &s->probe_first[t]) < 0 ||
+            probe_index(s, transport, shape_key, &s->probe_shape[t]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 void sig_index_free(struct sig_index *ix)
 {
     free(ix->ids);
@@ -876,6 +919,10 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
             snprintf(err, errlen, "signatures: out of memory");
             return -1;
         }
+    }
+    if (sig_probe_index_build(s) < 0) {
+        snprintf(err, errlen, "signatures: out of memory");
+        return -1;
     }
     for (int t = 0; t < 2; t++)
         if (sig_index_build(s, &s->client[t], &s->client_index[t]) < 0) {

@@ -127,6 +127,10 @@ struct sigset {
     uint32_t nprobes;
     struct sig_list client[2]; /* clientmatch lines: [0] TCP, [1] UDP */
     struct sig_index client_index[2];
+    /* Probes by transport ([0] TCP, [1] UDP), in probe order: those with bytes under their
+     * first byte, and by shape (bucket = enum sig_shape), so that matching a client head
+     * against the probes looks only at the few that can be equivalent. */
+    struct sig_index probe_first[2], probe_shape[2];
     /*
      * Gram tables in two tiers: [tier][0] exact bytes, [tier][1] caseless (lower-cased).
      * Tier 1 holds the signatures from lazy_from on: those of the first file loaded

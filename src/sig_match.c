@@ -395,11 +395,11 @@ static inline uint8_t filter_tiers(const struct sigset *s, const uint8_t *f)
     return s->folded_filter[sig_folded_slot(folded, s->folded_shift)];
 }
 
-/* Window i of the block at base: tier 0 signatures marked now, tier 1 noted for later. */
+/* Window i of the block at base, which passed the filter for tiers: tier 0 signatures
+ * marked now, tier 1 noted for later. */
 static void mark_or_keep(const struct sigset *s, struct scratch *sc, const uint8_t *fold,
-                         const uint8_t *p, uint32_t base, uint32_t i)
+                         const uint8_t *p, uint32_t base, uint32_t i, uint8_t tiers)
 {
-    uint8_t tiers = filter_tiers(s, fold + i);
     if (tiers & 1) {
         uint32_t folded;
         memcpy(&folded, fold + i, 4);
@@ -430,14 +430,25 @@ static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t
         fold_block(fold, p + base, n);
         uint32_t windows = n - 3, i = 0;
         /* Four windows per test: most groups of four pass none, and one branch rejects them. */
-        for (; i + 4 <= windows; i += 4)
-            if (filter_tiers(s, fold + i) | filter_tiers(s, fold + i + 1) |
-                filter_tiers(s, fold + i + 2) | filter_tiers(s, fold + i + 3))
-                for (uint32_t k = i; k < i + 4; k++)
-                    mark_or_keep(s, sc, fold, p, base, k);
-        for (; i < windows; i++)
-            if (filter_tiers(s, fold + i))
-                mark_or_keep(s, sc, fold, p, base, i);
+        for (; i + 4 <= windows; i += 4) {
+            uint8_t t0 = filter_tiers(s, fold + i), t1 = filter_tiers(s, fold + i + 1),
+                    t2 = filter_tiers(s, fold + i + 2), t3 = filter_tiers(s, fold + i + 3);
+            if (__builtin_expect((t0 | t1 | t2 | t3) == 0, 1))
+                continue;
+            if (t0)
+                mark_or_keep(s, sc, fold, p, base, i, t0);
+            if (t1)
+                mark_or_keep(s, sc, fold, p, base, i + 1, t1);
+            if (t2)
+                mark_or_keep(s, sc, fold, p, base, i + 2, t2);
+            if (t3)
+                mark_or_keep(s, sc, fold, p, base, i + 3, t3);
+        }
+        for (; i < windows; i++) {
+            uint8_t t = filter_tiers(s, fold + i);
+            if (t)
+                mark_or_keep(s, sc, fold, p, base, i, t);
+        }
     }
     collect_marks(sc);
     sc->lazy_pending = sc->nlazy > 0;
@@ -674,17 +685,15 @@ static void probes_for(const struct sigset *s, const struct classify_input *in,
     bool server_first = in->first_talker == TALKER_SERVER || clen == 0;
     if (!(server_first && !udp) && clen > 0) {
         enum sig_shape shape = sig_shape_of(client, clen, transport);
-        for (uint32_t i = 0; i < s->nprobes; i++) {
-            const struct sig_probe *p = &s->probes[i];
-            if (p->transport == transport && p->len > 0 && clen >= p->len &&
-                memcmp(client, p->payload, p->len) == 0)
-                order_add(o, s, i, 0);
+        const struct sig_index *ix = &s->probe_first[udp];
+        for (uint32_t k = ix->off[client[0]]; k < ix->off[client[0] + 1]; k++) {
+            const struct sig_probe *p = &s->probes[ix->ids[k]];
+            if (clen >= p->len && memcmp(client, p->payload, p->len) == 0)
+                order_add(o, s, ix->ids[k], 0);
         }
-        for (uint32_t i = 0; shape != SHAPE_NONE && i < s->nprobes; i++) {
-            const struct sig_probe *p = &s->probes[i];
-            if (p->transport == transport && p->shape == shape)
-                order_add(o, s, i, 0);
-        }
+        ix = &s->probe_shape[udp];
+        for (uint32_t k = ix->off[shape]; shape != SHAPE_NONE && k < ix->off[shape + 1]; k++)
+            order_add(o, s, ix->ids[k], 0);
     }
     if (!udp && s->null_probe >= 0)
         order_add(o, s, (uint32_t)s->null_probe, 0);

@@ -696,6 +696,8 @@ void sigset_destroy(struct sigset *s)
     for (int t = 0; t < 2; t++) {
         free(s->client[t].ids);
         sig_index_free(&s->client_index[t]);
+        sig_index_free(&s->probe_first[t]);
+        sig_index_free(&s->probe_shape[t]);
     }
     sig_grams_free(s);
     pcre2_match_context_free(s->mctx);

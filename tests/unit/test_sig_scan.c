@@ -301,9 +301,56 @@ static void test_own_set_equal_linear(void)
     sigset_destroy(s);
 }
 
+/* Which probe's lines a server head is matched under (the probes are found through their
+ * first byte and their shape): exact-prefix probes in file order, then same-shape ones. */
+static const char probes[] = "Probe TCP P1 q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
+                             "match p1 m|^R|\n"
+                             "Probe TCP P2 q|GET |\n"
+                             "match p2 m|^R|\n"
+                             "Probe UDP P3 q|GET |\n"
+                             "match p3 m|^R|\n"
+                             "Probe TCP P4 q|OPTIONS / HTTP/1.0\\r\\n\\r\\n|\n"
+                             "match p4 m|^R|\n"
+                             "Probe TCP P5 q|G|\n"
+                             "match p5 m|^R|\n";
+
+static const char *probe_for(struct sigset *s, uint8_t transport, const char *client)
+{
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    in.transport = transport;
+    in.first_talker = TALKER_CLIENT;
+    in.server_head = (struct head_bytes){.data = (const uint8_t *)"R", .len = 1};
+    in.client_head =
+        (struct head_bytes){.data = (const uint8_t *)client, .len = (uint32_t)strlen(client)};
+    static struct got g;
+    g.n = 0;
+    sigset_match(s, &in, collect, &g);
+    return g.n ? g.ev[0].service : "-";
+}
+
+static void test_probe_order(void)
+{
+    struct sigset *s = sigset_create();
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(
+        sigset_load_buffer(s, "p.sig", probes, strlen(probes), true, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(sigset_finalize(s, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(probe_for(s, IPPROTO_TCP, "GET /index HTTP/1.1\r\nHost: x\r\n\r\n"),
+                           "p2");
+    CU_ASSERT_STRING_EQUAL(probe_for(s, IPPROTO_TCP, "GET / HTTP/1.0\r\n\r\n"), "p1");
+    CU_ASSERT_STRING_EQUAL(probe_for(s, IPPROTO_TCP, "Gx"), "p5");
+    CU_ASSERT_STRING_EQUAL(probe_for(s, IPPROTO_UDP, "GET x"), "p3");
+    CU_ASSERT_STRING_EQUAL(probe_for(s, IPPROTO_UDP, "Gx"), "-");
+    CU_ASSERT_STRING_EQUAL(probe_for(s, IPPROTO_TCP, "OPTIONS * HTTP/1.1\r\n\r\n"), "p1");
+    CU_ASSERT_STRING_EQUAL(probe_for(s, IPPROTO_TCP, "HELO x\r\n"), "-");
+    sigset_destroy(s);
+}
+
 void suite_sig_scan(void)
 {
     UNIT_SUITE("sig_scan", NULL, NULL, {"sig_lower8", test_lower8},
                {"own set: scan equals linear", test_own_set_equal_linear},
-               {"two tiers: scan equals linear", test_two_tiers_equal_linear});
+               {"two tiers: scan equals linear", test_two_tiers_equal_linear},
+               {"probes by first byte and shape", test_probe_order});
 }
