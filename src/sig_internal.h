@@ -61,13 +61,16 @@ struct sig {
     char *field[SF_COUNT];  /* templates, NULL when absent */
     char *cpe[PS_SIG_MAX_CPE];
     uint8_t ncpe;
-    /* The longest run of literal bytes every match contains (top level), and the
-     * 4-byte piece of it chosen as key of the gram filter. */
+    /* The longest run of literal bytes every match contains (top level), and the two
+     * adjacent 4-byte pieces of it chosen as keys of the gram filter (sig_index.c). */
     uint8_t run[PS_SIG_RUN_MAX];
     uint8_t run_len;
     bool run_caseless;
     bool has_gram;
-    uint32_t gram;
+    uint32_t gram, gram2;
+    /* Where the run is in every match of an anchored pattern whose items before it
+     * have fixed widths, -1 otherwise: the matcher then compares those bytes first. */
+    int16_t run_at;
     uint8_t first[32]; /* possible first bytes of the subject (bitmap) */
     bool first_any;    /* no usable first-byte information */
     pcre2_code *code;

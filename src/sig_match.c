@@ -353,11 +353,12 @@ static void collect_marks(struct scratch *sc)
 }
 
 /*
- * A head is scanned in blocks of GRAM_BLOCK windows. Each block's bytes (and the
- * three the block's last windows reach into the next) are lower-cased once, eight
- * at a time, into a buffer on the stack; every window then costs one load, one
- * multiply and one byte test of the folded filter. The raw bytes are read again
- * only for the few windows that pass it.
+ * A head is scanned in blocks of GRAM_BLOCK bytes. Each block's bytes (and the
+ * three its last window reaches into the next) are lower-cased once, eight at a
+ * time, into a buffer on the stack; the windows at even offsets (every key is a
+ * pair of adjacent pieces, sig_index.c) then cost one load, one multiply and one
+ * byte test of the folded filter each. The raw bytes are read again only for the
+ * few windows that pass it.
  */
 #define GRAM_BLOCK 256u
 
@@ -428,23 +429,23 @@ static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t
     for (uint32_t base = 0; base + 4 <= len; base += GRAM_BLOCK) {
         uint32_t n = len - base < GRAM_BLOCK + 3 ? len - base : GRAM_BLOCK + 3;
         fold_block(fold, p + base, n);
-        uint32_t windows = n - 3, i = 0;
+        uint32_t windows = n - 3, i = 0; /* windows start at 0 .. windows - 1 */
         /* Four windows per test: most groups of four pass none, and one branch rejects them. */
-        for (; i + 4 <= windows; i += 4) {
-            uint8_t t0 = filter_tiers(s, fold + i), t1 = filter_tiers(s, fold + i + 1),
-                    t2 = filter_tiers(s, fold + i + 2), t3 = filter_tiers(s, fold + i + 3);
+        for (; i + 7 < windows; i += 8) {
+            uint8_t t0 = filter_tiers(s, fold + i), t1 = filter_tiers(s, fold + i + 2),
+                    t2 = filter_tiers(s, fold + i + 4), t3 = filter_tiers(s, fold + i + 6);
             if (__builtin_expect((t0 | t1 | t2 | t3) == 0, 1))
                 continue;
             if (t0)
                 mark_or_keep(s, sc, fold, p, base, i, t0);
             if (t1)
-                mark_or_keep(s, sc, fold, p, base, i + 1, t1);
+                mark_or_keep(s, sc, fold, p, base, i + 2, t1);
             if (t2)
-                mark_or_keep(s, sc, fold, p, base, i + 2, t2);
+                mark_or_keep(s, sc, fold, p, base, i + 4, t2);
             if (t3)
-                mark_or_keep(s, sc, fold, p, base, i + 3, t3);
+                mark_or_keep(s, sc, fold, p, base, i + 6, t3);
         }
-        for (; i < windows; i++) {
+        for (; i < windows; i += 2) {
             uint8_t t = filter_tiers(s, fold + i);
             if (t)
                 mark_or_keep(s, sc, fold, p, base, i, t);
@@ -460,7 +461,7 @@ static void lazy_marks(const struct sigset *s, struct scratch *sc, const uint8_t
     sc->lo = UINT32_MAX;
     sc->hi = 0;
     if (sc->lazy_overflow) {
-        for (uint32_t i = 0; i + 4 <= len; i++) {
+        for (uint32_t i = 0; i + 4 <= len; i += 2) {
             uint32_t w;
             memcpy(&w, p + i, 4);
             uint32_t folded = sig_lower4(w);
@@ -492,10 +493,25 @@ struct search {
     struct evidence *ev;
 };
 
+/* The literal bytes a match must have where it must have them: the prefix, and the run
+ * when its place is fixed (sig_index.c). */
 static bool prefix_matches(const struct sig *g, const uint8_t *subject, uint32_t len)
 {
     if (len < g->prefix_len || len < g->min_len)
         return false;
+    if (g->run_at >= 0) {
+        if (len < (uint32_t)g->run_at + g->run_len)
+            return false;
+        const uint8_t *at = subject + g->run_at;
+        if (!g->run_caseless) {
+            if (memcmp(at, g->run, g->run_len) != 0)
+                return false;
+        } else {
+            for (unsigned i = 0; i < g->run_len; i++)
+                if (sig_lower(at[i]) != sig_lower(g->run[i]))
+                    return false;
+        }
+    }
     if (!g->caseless_prefix)
         return memcmp(subject, g->prefix, g->prefix_len) == 0;
     for (unsigned i = 0; i < g->prefix_len; i++)

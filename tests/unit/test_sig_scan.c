@@ -87,7 +87,7 @@ static const char *const fillers[] = {
     "HTTP/1.0 200 OK\r\n",
     "<html><head><title>Welcome</title></head><body>It works</body></html>\n",
     "220 ESMTP ready\r\n",
-    "aaaa17Q\r\nTAIL-17!\r\n",
+    "aaaaa17Q\r\nTAIL-17!\r\n",
 };
 
 static const char *const requests[] = {
@@ -137,12 +137,13 @@ static bool same_evidence(const struct got *a, const struct got *b)
     return true;
 }
 
-/* Windows of a head that may hold a tier 1 key: past SIG_LAZY_WINDOWS the head is scanned
- * again when tier 1 is needed, and the test wants to see that happen too. */
+/* Windows of a head the scan keeps for tier 1 (those at even offsets that may hold a key):
+ * past SIG_LAZY_WINDOWS the head is scanned again when tier 1 is needed, and the test
+ * wants to see that happen too. */
 static uint32_t tier1_windows(const struct sigset *s, const uint8_t *p, uint32_t len)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i + 4 <= len; i++) {
+    for (uint32_t i = 0; i + 4 <= len; i += 2) {
         uint32_t w;
         memcpy(&w, p + i, 4);
         n += (s->folded_filter[sig_folded_slot(sig_lower4(w), s->folded_shift)] & 2) != 0;
@@ -205,7 +206,7 @@ static const char lenient[] = "Probe TCP NULL q||\n"
                               "match http m|Server: Microsoft-IIS/([\\d.]+)| v/$1/\n"
                               "softmatch http m|^HTTP/1\\.[01] \\d\\d\\d |\n"
                               "match smtp m|^220 ESMTP ready\\r\\n|\n"
-                              "match pad m|aaaa(\\d\\d)Q| v/$1/\n"
+                              "match pad m|aaaaa(\\d\\d)Q| v/$1/\n"
                               "match tail m|TAIL-(\\d\\d)!| v/$1/\n"
                               "Probe TCP GetRequest q|GET / HTTP/1.0\\r\\n\\r\\n|\n"
                               "match http m|^HTTP/1\\.[01] \\d+ .*<title>Welcome</title>|s\n";
@@ -347,10 +348,104 @@ static void test_probe_order(void)
     sigset_destroy(s);
 }
 
+/* Where the analyser puts the run (sig_index.c): after fixed-width items only, from the
+ * start of an anchored pattern; and the matcher's check of those bytes against linear. */
+static const struct {
+    const char *line;
+    int run_at;
+    const char *sample; /* a subject the line matches */
+    size_t len;         /* its length when it holds NULs */
+} placed[] = {
+    {"match a m|^[\\s\\S]\\x00\\x00\\x00\\x0aAB|", 1, "x\0\0\0\nAB", 8},
+    {"match b m|^\\w{4} is not|", 4, "wxyz is not", 0},
+    {"match c m|^a{2,3}bcde|", -1, "aaabcde", 0},
+    {"match d m|^(?:ab)cdef|", -1, "abcdef", 0},
+    {"match e m|^\\R?abcde|", -1, "\r\nabcde", 0},
+    {"match f m|^x(?=y)yabcd|", 1, "xyabcd", 0},
+    {"match g m|^(?i)abcde|", 0, "ABCDE", 0},
+    {"match h m|^\\d\\d\\d[ -]abcde|", 4, "220-abcde", 0},
+    {"match i m|abcde|", -1, "xxabcde", 0},
+    {"match j m|^.{3}Q12345|", 3, "abcQ12345", 0},
+    {"match k m|^\\x00{3}abcde|", 3, "\0\0\0abcde", 8},
+    {"match l m|^a\\Kbcdef|", 1, "abcdef", 0},
+    {"match m m|^[ab]{0}cdefg|", 0, "cdefg", 0},
+    {"match n m|^a*bcdef|", -1, "aabcdef", 0},
+    {"match o m|^ab(?#c)cdefgh|", 2, "abcdefgh", 0},
+    {"match p m|^..(?i:X)Yzabcdef|", -1, /* a group: its width is not worked out */ "12xYzabcdef",
+     0},
+    {"match q m|^[\\s\\S]{2}\\x00\\x00\\x00\\x03[\\s\\S]{1}ABCD|", 2, "..\0\0\0\3.ABCD", 11},
+    {"match r m|^\\N\\x{41}BCDE|", 1, "zABCDE", 0},
+};
+
+static void test_run_placed(void)
+{
+    char text[2048];
+    size_t used = (size_t)snprintf(text, sizeof text, "Probe TCP NULL q||\n");
+    size_t n = sizeof placed / sizeof placed[0];
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s\n", placed[i].line);
+    struct sigset *s = sigset_create();
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(sigset_load_buffer(s, "at.sig", text, used, true, NULL, err, sizeof err),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(sigset_finalize(s, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(s->nsigs, n);
+    for (size_t i = 0; i < n; i++) {
+        if (s->sigs[i].run_at != placed[i].run_at)
+            fprintf(stderr, "\n%s: run at %d\n", placed[i].line, s->sigs[i].run_at);
+        CU_ASSERT_EQUAL(s->sigs[i].run_at, placed[i].run_at);
+    }
+    /* each sample, moved by a byte either way, cut, or with a byte changed */
+    unsigned differ = 0, matched = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *sample = placed[i].sample;
+        size_t len = placed[i].len ? placed[i].len : strlen(sample);
+        for (unsigned v = 0; v < 200; v++) {
+            uint8_t head[64];
+            uint32_t hl = (uint32_t)len;
+            memcpy(head, sample, len);
+            switch (v % 4) {
+            case 0: /* a byte in front */
+                memmove(head + 1, head, hl++);
+                head[0] = (uint8_t)rnd(256);
+                break;
+            case 1: /* a byte less in front */
+                if (hl)
+                    memmove(head, head + 1, --hl);
+                break;
+            case 2:
+                hl = rnd(hl + 1);
+                break;
+            default:
+                if (hl)
+                    head[rnd(hl)] = (uint8_t)rnd(256);
+            }
+            if (v == 0)
+                hl = (uint32_t)len, memcpy(head, sample, len);
+            struct classify_input in;
+            memset(&in, 0, sizeof in);
+            in.transport = IPPROTO_TCP;
+            in.first_talker = TALKER_SERVER;
+            in.server_head = (struct head_bytes){.data = head, .len = hl};
+            struct got a = {.n = 0}, b = {.n = 0};
+            sigset_set_linear(s, true);
+            sigset_match(s, &in, collect, &a);
+            sigset_set_linear(s, false);
+            sigset_match(s, &in, collect, &b);
+            differ += !same_evidence(&a, &b);
+            matched += v == 0 && a.n == 1;
+        }
+    }
+    CU_ASSERT_EQUAL(differ, 0);
+    CU_ASSERT_EQUAL(matched, n); /* every sample matches (its own line or an earlier one) */
+    sigset_destroy(s);
+}
+
 void suite_sig_scan(void)
 {
     UNIT_SUITE("sig_scan", NULL, NULL, {"sig_lower8", test_lower8},
                {"own set: scan equals linear", test_own_set_equal_linear},
                {"two tiers: scan equals linear", test_two_tiers_equal_linear},
-               {"probes by first byte and shape", test_probe_order});
+               {"probes by first byte and shape", test_probe_order},
+               {"run at a fixed place", test_run_placed});
 }
