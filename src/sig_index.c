@@ -499,7 +499,7 @@ static void run_end(struct rx *rx)
         memcpy(g->run, rx->run, rx->run_len);
         g->run_len = (uint8_t)rx->run_len;
         g->run_caseless = rx->run_caseless;
-        g->run_at = (int16_t)rx->run_start;
+        g->run_at = rx->run_start <= INT16_MAX ? (int16_t)rx->run_start : -1;
     }
     rx->run_len = 0;
     rx->run_caseless = false;
@@ -548,7 +548,7 @@ static bool sequence(struct rx *rx, byteset out)
             if (rx->run_len == 0)
                 rx->run_start = at; /* a run that starts with this item starts here */
             top_level_literal(rx, literal, zero_width);
-            rx->offset = at >= 0 && width >= 0 && at + width <= INT16_MAX ? at + width : -1;
+            rx->offset = (at | width) >= 0 ? at + width : -1;
         }
         if (nullable)
             set_or(out, s);
@@ -804,15 +804,18 @@ static void choose_grams(struct sigset *s, struct gram_counts *c)
     }
     for (uint32_t i = 0; i < s->nsigs; i++) {
         struct sig *g = &s->sigs[i];
-        uint32_t best = UINT32_MAX;
-        for (unsigned k = 0; k + 5 <= g->run_len; k++) {
-            uint32_t a = gram_of(g->run + k, g->run_caseless);
-            uint32_t b = gram_of(g->run + k + 1, g->run_caseless);
-            uint32_t n = *counts_slot(c, a) + *counts_slot(c, b);
-            if (n < best)
-                best = n, g->gram = a, g->gram2 = b;
-        }
         g->has_gram = g->run_len >= 5;
+        if (!g->has_gram)
+            continue;
+        uint32_t gram[PS_SIG_RUN_MAX], count[PS_SIG_RUN_MAX];
+        for (unsigned k = 0; k + 4 <= g->run_len; k++) {
+            gram[k] = gram_of(g->run + k, g->run_caseless);
+            count[k] = *counts_slot(c, gram[k]);
+        }
+        uint32_t best = UINT32_MAX;
+        for (unsigned k = 0; k + 5 <= g->run_len; k++)
+            if (count[k] + count[k + 1] < best)
+                best = count[k] + count[k + 1], g->gram = gram[k], g->gram2 = gram[k + 1];
     }
 }
 
