@@ -583,7 +583,7 @@ static void hard_evidence(struct search *se, const struct sig *g, int rc)
         size_t sep = used ? 1 : 0, n = strlen(one);
         if (sep + 5 + n >= sizeof ev->cpe - used)
             break; /* keep only whole names */
-        memcpy(ev->cpe + used, " cpe:/" + 1 - sep, sep + 5);
+        memcpy(ev->cpe + used, &" cpe:/"[1 - sep], sep + 5);
         memcpy(ev->cpe + used + sep + 5, one, n + 1);
         used += sep + 5 + n;
     }
