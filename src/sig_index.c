@@ -37,6 +37,8 @@ struct rx {
     unsigned run_len;
     bool run_caseless;
     bool run_dead; /* a top-level alternation: no run is required */
+    int offset;    /* bytes every match has before the current top-level item, -1: varies */
+    int run_start; /* offset of the run being read, -1: varies */
 };
 
 static void set_add(byteset s, unsigned c)
@@ -240,11 +242,12 @@ static void char_class(struct rx *rx, byteset out)
     set_or(out, s);
 }
 
-/* A quantifier after an item: its minimum count (1 if none). */
-static unsigned quantifier(struct rx *rx, bool *had)
+/* A quantifier after an item: its minimum count (1 if none); *exact when it is {n}. */
+static unsigned quantifier(struct rx *rx, bool *had, bool *exact)
 {
     unsigned min = 1;
     *had = false;
+    *exact = false;
     if (rx->p >= rx->end)
         return 1;
     char c = *rx->p;
@@ -260,7 +263,8 @@ static unsigned quantifier(struct rx *rx, bool *had)
             v = v * 10 + (unsigned)(*q++ - '0'), digits++;
         if (digits == 0)
             return 1; /* not a quantifier: '{' is a literal, read as the next item */
-        if (q < rx->end && *q == ',')
+        bool comma = q < rx->end && *q == ',';
+        if (comma)
             for (q++; q < rx->end && isdigit((unsigned char)*q); q++)
                 ;
         if (q >= rx->end || *q != '}')
@@ -268,6 +272,7 @@ static unsigned quantifier(struct rx *rx, bool *had)
         rx->p = q + 1;
         min = v;
         *had = true;
+        *exact = !comma;
     }
     if (*had && rx->p < rx->end && (*rx->p == '?' || *rx->p == '+'))
         rx->p++;
@@ -388,31 +393,38 @@ static void prefix_add(struct rx *rx, unsigned c)
 /*
  * One item and its quantifier. Adds the item's first bytes to out and
  * returns whether the item can match empty. literal gets the byte when the
- * item is a single literal byte, else -1; zero_width says it consumes nothing.
+ * item is a single literal byte, else -1; zero_width says it consumes nothing;
+ * width is the number of bytes it always consumes, -1 when that varies (or is
+ * not known: a group, \R).
  */
-static bool item(struct rx *rx, byteset out, int *literal, bool *zero_width)
+static bool item(struct rx *rx, byteset out, int *literal, bool *zero_width, int *width)
 {
     byteset s = {0};
     bool nullable = false;
     *literal = -1;
     *zero_width = false;
+    *width = -1;
     char c = *rx->p++;
     switch (c) {
     case '(': {
         bool lit_ok;
         nullable = group(rx, s, &lit_ok);
         *zero_width = lit_ok;
+        *width = lit_ok ? 0 : -1;
         break;
     }
     case '[':
         char_class(rx, s);
+        *width = 1;
         break;
     case '.':
         set_fill(s);
+        *width = 1;
         break;
     case '^':
     case '$':
         *zero_width = true;
+        *width = 0;
         return true;
     case ')':
     case '|':
@@ -429,16 +441,21 @@ static bool item(struct rx *rx, byteset out, int *literal, bool *zero_width)
         char e = *rx->p++;
         if (strchr("bBAGzZK", e) && e) {
             *zero_width = true;
+            *width = 0;
             return true;
         }
         if (e == 'E') {
             *zero_width = true;
+            *width = 0;
             return true;
         }
-        if (class_escape(e, s))
+        if (class_escape(e, s)) {
+            *width = 1;
             break;
+        }
         if (e == 'N' || e == 'R') {
             set_fill(s);
+            *width = e == 'N' ? 1 : -1; /* \R may be \r\n */
             break;
         }
         int b = escape_literal(rx, e);
@@ -448,19 +465,24 @@ static bool item(struct rx *rx, byteset out, int *literal, bool *zero_width)
         }
         set_add_char(rx, s, (unsigned)b);
         *literal = b;
+        *width = 1;
         break;
     }
     default:
         set_add_char(rx, s, (unsigned char)c);
         *literal = (unsigned char)c;
+        *width = 1;
         break;
     }
-    bool had;
-    unsigned min = quantifier(rx, &had);
+    bool had, exact;
+    unsigned min = quantifier(rx, &had, &exact);
     if (had && *zero_width) {
         /* a quantified zero-width item is still zero-width */
+        *width = 0;
         return true;
     }
+    if (had)
+        *width = exact && *width == 1 && min <= 65535 ? (int)min : -1;
     if (min == 0)
         nullable = true, *literal = -1;
     if (had)
@@ -477,6 +499,7 @@ static void run_end(struct rx *rx)
         memcpy(g->run, rx->run, rx->run_len);
         g->run_len = (uint8_t)rx->run_len;
         g->run_caseless = rx->run_caseless;
+        g->run_at = rx->run_start <= INT16_MAX ? (int16_t)rx->run_start : -1;
     }
     rx->run_len = 0;
     rx->run_caseless = false;
@@ -517,11 +540,16 @@ static bool sequence(struct rx *rx, byteset out)
     bool nullable = true;
     while (rx->p < rx->end && *rx->p != '|' && *rx->p != ')' && !rx->fail) {
         byteset s = {0};
-        int literal;
+        int literal, width;
         bool zero_width;
-        bool item_nullable = item(rx, s, &literal, &zero_width);
-        if (rx->depth == 0)
+        int at = rx->offset;
+        bool item_nullable = item(rx, s, &literal, &zero_width, &width);
+        if (rx->depth == 0) {
+            if (rx->run_len == 0)
+                rx->run_start = at; /* a run that starts with this item starts here */
             top_level_literal(rx, literal, zero_width);
+            rx->offset = (at | width) >= 0 ? at + width : -1;
+        }
         if (nullable)
             set_or(out, s);
         if (!item_nullable)
@@ -580,10 +608,13 @@ void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t option
                     .end = pattern + len,
                     .caseless = (options & PCRE2_CASELESS) != 0,
                     .prefix_open = true,
-                    .g = g};
+                    .g = g,
+                    .offset = 0,
+                    .run_start = -1};
     g->prefix_len = 0;
     g->caseless_prefix = false;
     g->run_len = 0;
+    g->run_at = -1;
     byteset set = {0};
     bool nullable = alternation(&rx, set);
     if (rx.p != rx.end)
@@ -597,6 +628,8 @@ void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t option
     }
     if (rx.fail)
         g->run_len = 0;
+    if (!anchored || rx.fail || g->run_len == 0)
+        g->run_at = -1; /* offsets count from the start of the subject */
     if (!anchored || rx.fail || nullable)
         set_fill(set);
     byteset theirs;
@@ -644,6 +677,49 @@ int sig_index_build(const struct sigset *s, const struct sig_list *list, struct 
     return 0;
 }
 
+/* One probe index: bucket key(p) of each probe of the transport that has one (-1: none). */
+static int probe_index(const struct sigset *s, uint8_t transport,
+                       int (*key)(const struct sig_probe *), struct sig_index *ix)
+{
+    uint32_t count[258] = {0};
+    for (uint32_t i = 0; i < s->nprobes; i++)
+        if (s->probes[i].transport == transport && key(&s->probes[i]) >= 0)
+            count[key(&s->probes[i])]++;
+    ix->off[0] = 0;
+    for (int b = 0; b < 257; b++)
+        ix->off[b + 1] = ix->off[b] + count[b];
+    ix->ids = malloc((ix->off[257] ? ix->off[257] : 1) * sizeof *ix->ids);
+    if (!ix->ids)
+        return -1;
+    uint32_t fill[257];
+    memcpy(fill, ix->off, sizeof fill);
+    for (uint32_t i = 0; i < s->nprobes; i++)
+        if (s->probes[i].transport == transport && key(&s->probes[i]) >= 0)
+            ix->ids[fill[key(&s->probes[i])]++] = i;
+    return 0;
+}
+
+static int first_byte_key(const struct sig_probe *p)
+{
+    return p->len > 0 ? p->payload[0] : -1;
+}
+
+static int shape_key(const struct sig_probe *p)
+{
+    return p->shape != SHAPE_NONE ? p->shape : -1;
+}
+
+static int sig_probe_index_build(struct sigset *s)
+{
+    for (int t = 0; t < 2; t++) {
+        uint8_t transport = t ? IPPROTO_UDP : IPPROTO_TCP;
+        if (probe_index(s, transport, first_byte_key, &s->probe_first[t]) < 0 ||
+            probe_index(s, transport, shape_key, &s->probe_shape[t]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 void sig_index_free(struct sig_index *ix)
 {
     free(ix->ids);
@@ -651,12 +727,14 @@ void sig_index_free(struct sig_index *ix)
 }
 
 /* ---- the gram filter ------------------------------------------------------------------
- * Each signature with a required literal run of 4+ bytes is keyed by the
- * 4-byte piece of that run shared by the fewest signatures. Before matching,
- * the matcher looks up every 4-byte window of the head once and marks the
- * signatures whose key is present; the others cannot match and are skipped
- * without running their regex. The tables hold only our signatures' keys, so
- * traffic cannot lengthen a lookup beyond the set's own longest cluster.
+ * Each signature with a required literal run of 5+ bytes is keyed by two
+ * adjacent 4-byte pieces of that run, the pair shared by the fewest
+ * signatures. Before matching, the matcher looks up every 4-byte window of
+ * the head that starts at an even offset, once, and marks the signatures one
+ * of whose keys is present: if the run is in the head, one of its two pieces
+ * starts at an even offset. The others cannot match and are skipped without
+ * running their regex. The tables hold only our signatures' keys, so traffic
+ * cannot lengthen a lookup beyond the set's own longest cluster.
  */
 
 static uint32_t gram_slot(uint32_t gram, uint32_t mask)
@@ -711,6 +789,12 @@ static uint32_t *counts_slot(struct gram_counts *c, uint32_t gram)
     return &c->count[i];
 }
 
+/*
+ * The key of each signature: two 4-byte pieces next to each other in its run, the pair
+ * the fewest other runs share. The matcher looks at every second window of a head only
+ * (sig_match.c): wherever the run is, one of the two pieces starts at an even offset.
+ * A run of exactly 4 bytes has one piece: such a signature goes to the first-byte index.
+ */
 static void choose_grams(struct sigset *s, struct gram_counts *c)
 {
     for (uint32_t i = 0; i < s->nsigs; i++) {
@@ -720,64 +804,82 @@ static void choose_grams(struct sigset *s, struct gram_counts *c)
     }
     for (uint32_t i = 0; i < s->nsigs; i++) {
         struct sig *g = &s->sigs[i];
-        uint32_t best = UINT32_MAX;
+        g->has_gram = g->run_len >= 5;
+        if (!g->has_gram)
+            continue;
+        uint32_t gram[PS_SIG_RUN_MAX], count[PS_SIG_RUN_MAX];
         for (unsigned k = 0; k + 4 <= g->run_len; k++) {
-            uint32_t gram = gram_of(g->run + k, g->run_caseless);
-            uint32_t n = *counts_slot(c, gram);
-            if (n < best)
-                best = n, g->gram = gram;
+            gram[k] = gram_of(g->run + k, g->run_caseless);
+            count[k] = *counts_slot(c, gram[k]);
         }
-        g->has_gram = g->run_len >= 4;
+        uint32_t best = UINT32_MAX;
+        for (unsigned k = 0; k + 5 <= g->run_len; k++)
+            if (count[k] + count[k + 1] < best)
+                best = count[k] + count[k + 1], g->gram = gram[k], g->gram2 = gram[k + 1];
     }
 }
 
-static int by_gram_then_id(const void *a, const void *b, void *set)
+struct gram_entry {
+    uint32_t gram, id;
+};
+
+static int by_gram_then_id(const void *a, const void *b)
 {
-    const struct sigset *s = set;
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    uint32_t gx = s->sigs[x].gram, gy = s->sigs[y].gram;
-    if (gx != gy)
-        return gx < gy ? -1 : 1;
-    return x < y ? -1 : x > y;
+    const struct gram_entry *x = a, *y = b;
+    if (x->gram != y->gram)
+        return x->gram < y->gram ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int build_table(const struct sigset *s, bool caseless, struct gram_table *t,
-                       uint64_t *folded_filter)
+/* The gram table of one tier and case mode; its keys' filter bits go into folded_filter. */
+static int build_table(const struct sigset *s, unsigned tier, bool caseless, struct gram_table *t,
+                       uint8_t *folded_filter)
 {
+    uint32_t from = tier ? s->lazy_from : 0, to = tier ? s->nsigs : s->lazy_from;
     uint32_t n = 0;
-    for (uint32_t i = 0; i < s->nsigs; i++)
+    for (uint32_t i = from; i < to; i++)
         n += s->sigs[i].has_gram && s->sigs[i].run_caseless == caseless;
     if (n == 0)
         return 0;
-    t->ids = malloc(n * sizeof *t->ids);
-    uint32_t size = table_size(n);
+    struct gram_entry *e = malloc(2 * n * sizeof *e);
+    t->ids = malloc(2 * n * sizeof *t->ids);
+    uint32_t size = table_size(2 * n);
     t->key = calloc(size, sizeof *t->key);
     t->start = calloc(size, sizeof *t->start);
     t->count = calloc(size, sizeof *t->count);
-    if (!t->ids || !t->key || !t->start || !t->count)
+    if (!e || !t->ids || !t->key || !t->start || !t->count) {
+        free(e);
         return -1;
+    }
     t->mask = size - 1;
     n = 0;
-    for (uint32_t i = 0; i < s->nsigs; i++)
-        if (s->sigs[i].has_gram && s->sigs[i].run_caseless == caseless)
-            t->ids[n++] = i;
-    qsort_r(t->ids, n, sizeof *t->ids, by_gram_then_id, (void *)s);
+    for (uint32_t i = from; i < to; i++) {
+        const struct sig *g = &s->sigs[i];
+        if (!g->has_gram || g->run_caseless != caseless)
+            continue;
+        e[n++] = (struct gram_entry){g->gram, i};
+        if (g->gram2 != g->gram)
+            e[n++] = (struct gram_entry){g->gram2, i};
+    }
+    qsort(e, n, sizeof *e, by_gram_then_id);
+    for (uint32_t k = 0; k < n; k++)
+        t->ids[k] = e[k].id;
     for (uint32_t k = 0; k < n;) {
-        uint32_t gram = s->sigs[t->ids[k]].gram, e = k;
-        while (e < n && s->sigs[t->ids[e]].gram == gram)
-            e++;
+        uint32_t gram = e[k].gram, end = k;
+        while (end < n && e[end].gram == gram)
+            end++;
         uint32_t slot = gram_slot(gram, t->mask);
         while (t->count[slot])
             slot = (slot + 1) & t->mask;
         t->key[slot] = gram;
         uint32_t bit = sig_gram_filter_bit(gram);
         t->filter[bit >> 6] |= 1ull << (bit & 63);
-        bit = sig_gram_filter_bit(sig_lower4(gram));
-        folded_filter[bit >> 6] |= 1ull << (bit & 63);
+        folded_filter[sig_folded_slot(sig_lower4(gram), s->folded_shift)] |= (uint8_t)(1u << tier);
         t->start[slot] = k;
-        t->count[slot] = e - k;
-        k = e;
+        t->count[slot] = end - k;
+        k = end;
     }
+    free(e);
     return 0;
 }
 
@@ -789,14 +891,21 @@ int sig_grams_build(struct sigset *s)
     uint32_t size = table_size(windows ? windows : 1);
     struct gram_counts c = {calloc(size, sizeof(uint32_t)), calloc(size, sizeof(uint32_t)),
                             size - 1};
+    uint32_t keys = 0;
+    for (uint32_t i = 0; i < s->nsigs; i++)
+        keys += s->sigs[i].run_len >= 5 ? 2 : 0;
+    uint32_t entries = SIG_FOLDED_FILTER_MIN, shift = 16;
+    while (entries < SIG_FOLDED_FILTER_MAX && entries < keys * SIG_FOLDED_FILTER_PER_KEY)
+        entries *= 2, shift--;
+    s->folded_filter = calloc(entries, 1);
+    s->folded_shift = shift;
     int rc = -1;
-    if (c.key && c.count) {
+    if (c.key && c.count && s->folded_filter) {
         choose_grams(s, &c);
-        memset(s->folded_filter, 0, sizeof s->folded_filter);
-        rc = build_table(s, false, &s->grams[0], s->folded_filter) < 0 ||
-                     build_table(s, true, &s->grams[1], s->folded_filter) < 0
-                 ? -1
-                 : 0;
+        rc = 0;
+        for (unsigned tier = 0; tier < 2 && rc == 0; tier++)
+            for (unsigned caseless = 0; caseless < 2 && rc == 0; caseless++)
+                rc = build_table(s, tier, caseless, &s->grams[tier][caseless], s->folded_filter);
     }
     free(c.key);
     free(c.count);
@@ -805,13 +914,17 @@ int sig_grams_build(struct sigset *s)
 
 void sig_grams_free(struct sigset *s)
 {
-    for (int t = 0; t < 2; t++) {
-        free(s->grams[t].key);
-        free(s->grams[t].start);
-        free(s->grams[t].count);
-        free(s->grams[t].ids);
-        memset(&s->grams[t], 0, sizeof s->grams[t]);
-    }
+    free(s->folded_filter);
+    s->folded_filter = NULL;
+    for (int tier = 0; tier < 2; tier++)
+        for (int t = 0; t < 2; t++) {
+            struct gram_table *g = &s->grams[tier][t];
+            free(g->key);
+            free(g->start);
+            free(g->count);
+            free(g->ids);
+            memset(g, 0, sizeof *g);
+        }
 }
 
 /* Resolve "a,b,c" to probe numbers, same transport first. */
@@ -849,6 +962,8 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
     s->any_count = 0;
     for (uint32_t i = 0; i < s->nsigs; i++)
         s->any_count += s->sigs[i].first_any;
+    if (!s->has_lazy)
+        s->lazy_from = s->nsigs;
     if (sig_grams_build(s) < 0) {
         snprintf(err, errlen, "signatures: out of memory");
         return -1;
@@ -862,6 +977,10 @@ int sigset_finalize(struct sigset *s, char *err, size_t errlen)
             snprintf(err, errlen, "signatures: out of memory");
             return -1;
         }
+    }
+    if (sig_probe_index_build(s) < 0) {
+        snprintf(err, errlen, "signatures: out of memory");
+        return -1;
     }
     for (int t = 0; t < 2; t++)
         if (sig_index_build(s, &s->client[t], &s->client_index[t]) < 0) {

@@ -61,13 +61,16 @@ struct sig {
     char *field[SF_COUNT];  /* templates, NULL when absent */
     char *cpe[PS_SIG_MAX_CPE];
     uint8_t ncpe;
-    /* The longest run of literal bytes every match contains (top level), and the
-     * 4-byte piece of it chosen as key of the gram filter. */
+    /* The longest run of literal bytes every match contains (top level), and the two
+     * adjacent 4-byte pieces of it chosen as keys of the gram filter (sig_index.c). */
     uint8_t run[PS_SIG_RUN_MAX];
     uint8_t run_len;
     bool run_caseless;
     bool has_gram;
-    uint32_t gram;
+    uint32_t gram, gram2;
+    /* Where the run is in every match of an anchored pattern whose items before it
+     * have fixed widths, -1 otherwise: the matcher then compares those bytes first. */
+    int16_t run_at;
     uint8_t first[32]; /* possible first bytes of the subject (bitmap) */
     bool first_any;    /* no usable first-byte information */
     pcre2_code *code;
@@ -80,8 +83,17 @@ struct sig_index {
 };
 
 /* 4-byte gram -> the signatures keyed by it: open addressing, count 0 = empty slot. */
-#define SIG_GRAM_FILTER_BITS 65536u /* one bit per 16-bit hash of a gram: most windows stop here   \
-                                     */
+#define SIG_GRAM_FILTER_BITS                                                                       \
+    65536u /* one bit per 16-bit hash of a gram: most windows stop here                            \
+            */
+
+/* Windows of a head the matcher keeps for tier 1 of the gram filter (their offsets, in
+ * its per-thread scratch); past that many it scans the head again when tier 1 is needed. */
+#define SIG_LAZY_WINDOWS 512u
+
+#define SIG_FOLDED_FILTER_MIN (1u << 16)
+#define SIG_FOLDED_FILTER_MAX (1u << 20)
+#define SIG_FOLDED_FILTER_PER_KEY 32u /* entries per key: about 3% of entries set */
 
 struct gram_table {
     uint64_t filter[SIG_GRAM_FILTER_BITS / 64];
@@ -118,10 +130,28 @@ struct sigset {
     uint32_t nprobes;
     struct sig_list client[2]; /* clientmatch lines: [0] TCP, [1] UDP */
     struct sig_index client_index[2];
-    struct gram_table grams[2]; /* [0] exact bytes, [1] caseless (lower-cased) */
-    /* Both tables' keys lower-cased, one filter: a window whose folded form is not here
-     * is in neither table, so most windows cost one test instead of two. */
-    uint64_t folded_filter[SIG_GRAM_FILTER_BITS / 64];
+    /* Probes by transport ([0] TCP, [1] UDP), in probe order: those with bytes under their
+     * first byte, and by shape (bucket = enum sig_shape), so that matching a client head
+     * against the probes looks only at the few that can be equivalent. */
+    struct sig_index probe_first[2], probe_shape[2];
+    /*
+     * Gram tables in two tiers: [tier][0] exact bytes, [tier][1] caseless (lower-cased).
+     * Tier 1 holds the signatures from lazy_from on: those of the first file loaded
+     * leniently (a user's nmap file, after our own) and later. Our lines come first
+     * in priority and decide most heads, so tier 1's candidates are looked up only
+     * once a search gets past them (sig_match.c).
+     */
+    struct gram_table grams[2][2];
+    uint32_t lazy_from; /* first signature of tier 1 (nsigs when there is none) */
+    bool has_lazy;      /* a lenient load started tier 1 */
+    /* All tables' keys lower-cased, one filter: bit 1 << tier is set where a key of that
+     * tier folds to, so a window in no table costs one test. A byte per hash rather than
+     * a bit: the matcher tests every window of a head against it, and a byte is one load
+     * and one test where a bit takes a shift and a mask more. Its size grows with the
+     * number of keys (SIG_FOLDED_FILTER_MIN..MAX entries) so that few windows of
+     * random bytes pass even with nmap's 11,000 keys. */
+    uint8_t *folded_filter;
+    uint32_t folded_shift; /* 32 - log2(entries) */
     struct sigset_load_stats stats;
     pcre2_match_context *mctx;
     uint32_t max_groups; /* largest capture count of any pattern */
@@ -172,6 +202,12 @@ static inline bool sig_filter_maybe(const uint64_t *filter, uint32_t gram)
     return (filter[bit >> 6] >> (bit & 63)) & 1u;
 }
 
+/* A folded window's entry in the set's folded filter. */
+static inline uint32_t sig_folded_slot(uint32_t folded, uint32_t shift)
+{
+    return (folded * 0x85ebca6bu) >> shift;
+}
+
 static inline bool sig_gram_maybe(const struct gram_table *t, uint32_t gram)
 {
     return sig_filter_maybe(t->filter, gram);
@@ -186,6 +222,15 @@ static inline uint32_t sig_lower4(uint32_t w)
 {
     uint32_t low = w & 0x7f7f7f7fu;
     uint32_t upper = (low + 0x3f3f3f3fu) & ~(low + 0x25252525u) & ~w & 0x80808080u;
+    return w | (upper >> 2);
+}
+
+/* The same for eight bytes: the matcher folds a head eight bytes at a time, once. */
+static inline uint64_t sig_lower8(uint64_t w)
+{
+    uint64_t low = w & 0x7f7f7f7f7f7f7f7full;
+    uint64_t upper =
+        (low + 0x3f3f3f3f3f3f3f3full) & ~(low + 0x2525252525252525ull) & ~w & 0x8080808080808080ull;
     return w | (upper >> 2);
 }
 enum sig_shape sig_shape_of(const uint8_t *p, uint32_t len, uint8_t transport);

@@ -21,7 +21,10 @@
  * A signature whose regex requires a literal run is not in the first-byte
  * index at all: it becomes a candidate only when the run's key gram occurs
  * in the head (see the gram filter in sig_index.c), and candidates are
- * merged into the index's order.
+ * merged into the index's order. The head is scanned once; the signatures of
+ * a leniently loaded file (tier 1, sig_internal.h: a user's nmap file after
+ * our own) are looked up from the windows that scan kept only when a search
+ * gets to them, which it does not once one of our lines matched hard.
  *
  * Thread safety: the set is read-only once finalized but for each
  * signature's JIT state, set once under the set's lock on the signature's
@@ -159,10 +162,16 @@ struct out_buf {
     size_t size, len;
 };
 
+/* Append n bytes, as many as fit with the terminating NUL. */
 static void put(struct out_buf *o, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n && o->len + 1 < o->size; i++)
-        o->p[o->len++] = s[i];
+    if (!o->size)
+        return;
+    size_t room = o->size - 1 - o->len;
+    if (n > room)
+        n = room;
+    memcpy(o->p + o->len, s, n);
+    o->len += n;
     o->p[o->len] = '\0';
 }
 
@@ -196,6 +205,13 @@ bool sig_expand(const char *tmpl, const uint8_t *subject, const PCRE2_SIZE *ov, 
         out[0] = '\0';
     const char *p = tmpl;
     while (*p) {
+        /* text up to the next '$' is literal: copied in one piece */
+        const char *dollar = strchrnul(p, '$');
+        if (dollar > p) {
+            put(&o, p, (size_t)(dollar - p));
+            p = dollar;
+            continue;
+        }
         struct tmpl_token t;
         bool bad;
         next_token(&p, &t, &bad);
@@ -248,6 +264,11 @@ struct scratch {
     uint32_t *cand;  /* ids marked for this subject, in id order */
     uint32_t ncand;
     uint32_t cap;
+    /* Tier 1 (sig_internal.h), not looked up yet: where its filter let a window pass. */
+    bool lazy_pending;
+    bool lazy_overflow; /* more than SIG_LAZY_WINDOWS passed: scan the head again */
+    uint32_t nlazy;
+    uint32_t lazy[SIG_LAZY_WINDOWS];
 };
 
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
@@ -319,10 +340,9 @@ static void mark_ids(struct scratch *sc, const uint32_t *ids, uint32_t n)
     }
 }
 
-/* The marked ids, in order, into cand; the marks are cleared on the way. */
+/* The marked ids, in order, appended to cand; the marks are cleared on the way. */
 static void collect_marks(struct scratch *sc)
 {
-    sc->ncand = 0;
     for (uint32_t w = sc->lo; w < sc->hi; w++) {
         for (uint64_t bits = sc->marks[w]; bits; bits &= bits - 1)
             sc->cand[sc->ncand++] = w * 64 + (uint32_t)__builtin_ctzll(bits);
@@ -332,26 +352,131 @@ static void collect_marks(struct scratch *sc)
     sc->hi = 0;
 }
 
-/* Mark every signature whose gram occurs somewhere in the subject. */
+/*
+ * A head is scanned in blocks of GRAM_BLOCK bytes. Each block's bytes (and the
+ * three its last window reaches into the next) are lower-cased once, eight at a
+ * time, into a buffer on the stack; the windows at even offsets (every key is a
+ * pair of adjacent pieces, sig_index.c) then cost one load, one multiply and one
+ * byte test of the folded filter each. The raw bytes are read again only for the
+ * few windows that pass it.
+ */
+#define GRAM_BLOCK 256u
+
+static void fold_block(uint8_t *out, const uint8_t *p, uint32_t n)
+{
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        w = sig_lower8(w);
+        memcpy(out + i, &w, 8);
+    }
+    for (; i < n; i++)
+        out[i] = sig_lower(p[i]);
+}
+
+static void mark_window(const struct sigset *s, unsigned tier, struct scratch *sc,
+                        const uint8_t *at, uint32_t folded)
+{
+    uint32_t n, gram;
+    const uint32_t *ids;
+    const struct gram_table *t = s->grams[tier];
+    memcpy(&gram, at, 4);
+    if (t[0].count && (ids = sig_grams_find(&t[0], gram, &n)))
+        mark_ids(sc, ids, n);
+    if (t[1].count && (ids = sig_grams_find(&t[1], folded, &n)))
+        mark_ids(sc, ids, n);
+}
+
+/* The filter's tiers for the folded window at f: 0 for most windows. */
+static inline uint8_t filter_tiers(const struct sigset *s, const uint8_t *f)
+{
+    uint32_t folded;
+    memcpy(&folded, f, 4);
+    return s->folded_filter[sig_folded_slot(folded, s->folded_shift)];
+}
+
+/* Window i of the block at base, which passed the filter for tiers: tier 0 signatures
+ * marked now, tier 1 noted for later. */
+static void mark_or_keep(const struct sigset *s, struct scratch *sc, const uint8_t *fold,
+                         const uint8_t *p, uint32_t base, uint32_t i, uint8_t tiers)
+{
+    if (tiers & 1) {
+        uint32_t folded;
+        memcpy(&folded, fold + i, 4);
+        mark_window(s, 0, sc, p + base + i, folded);
+    }
+    if (tiers & 2) {
+        if (sc->nlazy < SIG_LAZY_WINDOWS)
+            sc->lazy[sc->nlazy++] = base + i;
+        else
+            sc->lazy_overflow = true;
+    }
+}
+
+/*
+ * Mark the tier 0 signatures whose gram occurs somewhere in the subject, and
+ * note the windows that may hold a tier 1 gram for lazy_marks. Candidates are
+ * appended to cand (cleared by the caller for a new subject).
+ */
 static void mark_grams(const struct sigset *s, struct scratch *sc, const uint8_t *p, uint32_t len)
 {
     sc->lo = UINT32_MAX;
     sc->hi = 0;
-    bool exact = s->grams[0].count != NULL, caseless = s->grams[1].count != NULL;
-    const struct gram_table *ex = &s->grams[0], *cl = &s->grams[1];
-    for (uint32_t i = 0; i + 4 <= len; i++) {
-        uint32_t n, gram;
-        const uint32_t *ids;
-        memcpy(&gram, p + i, 4);
-        uint32_t folded = sig_lower4(gram);
-        if (!sig_filter_maybe(s->folded_filter, folded))
-            continue;
-        if (exact && (ids = sig_grams_find(ex, gram, &n)))
-            mark_ids(sc, ids, n);
-        if (caseless && (ids = sig_grams_find(cl, folded, &n)))
-            mark_ids(sc, ids, n);
+    sc->nlazy = 0;
+    sc->lazy_overflow = false;
+    uint8_t fold[GRAM_BLOCK + 3];
+    for (uint32_t base = 0; base + 4 <= len; base += GRAM_BLOCK) {
+        uint32_t n = len - base < GRAM_BLOCK + 3 ? len - base : GRAM_BLOCK + 3;
+        fold_block(fold, p + base, n);
+        uint32_t windows = n - 3, i = 0; /* windows start at 0 .. windows - 1 */
+        /* Four windows per test: most groups of four pass none, and one branch rejects them. */
+        for (; i + 7 < windows; i += 8) {
+            uint8_t t0 = filter_tiers(s, fold + i), t1 = filter_tiers(s, fold + i + 2),
+                    t2 = filter_tiers(s, fold + i + 4), t3 = filter_tiers(s, fold + i + 6);
+            if (__builtin_expect((t0 | t1 | t2 | t3) == 0, 1))
+                continue;
+            if (t0)
+                mark_or_keep(s, sc, fold, p, base, i, t0);
+            if (t1)
+                mark_or_keep(s, sc, fold, p, base, i + 2, t1);
+            if (t2)
+                mark_or_keep(s, sc, fold, p, base, i + 4, t2);
+            if (t3)
+                mark_or_keep(s, sc, fold, p, base, i + 6, t3);
+        }
+        for (; i < windows; i += 2) {
+            uint8_t t = filter_tiers(s, fold + i);
+            if (t)
+                mark_or_keep(s, sc, fold, p, base, i, t);
+        }
     }
     collect_marks(sc);
+    sc->lazy_pending = sc->nlazy > 0;
+}
+
+/* Tier 1's candidates for the subject, appended to cand: all of them come after tier 0's. */
+static void lazy_marks(const struct sigset *s, struct scratch *sc, const uint8_t *p, uint32_t len)
+{
+    sc->lo = UINT32_MAX;
+    sc->hi = 0;
+    if (sc->lazy_overflow) {
+        for (uint32_t i = 0; i + 4 <= len; i += 2) {
+            uint32_t w;
+            memcpy(&w, p + i, 4);
+            uint32_t folded = sig_lower4(w);
+            if (s->folded_filter[sig_folded_slot(folded, s->folded_shift)] & 2)
+                mark_window(s, 1, sc, p + i, folded);
+        }
+    } else {
+        for (uint32_t k = 0; k < sc->nlazy; k++) {
+            uint32_t w;
+            memcpy(&w, p + sc->lazy[k], 4);
+            mark_window(s, 1, sc, p + sc->lazy[k], sig_lower4(w));
+        }
+    }
+    collect_marks(sc);
+    sc->lazy_pending = false;
 }
 
 /* ---- one side's search ----------------------------------------------------------------- */
@@ -368,10 +493,25 @@ struct search {
     struct evidence *ev;
 };
 
+/* The literal bytes a match must have where it must have them: the prefix, and the run
+ * when its place is fixed (sig_index.c). */
 static bool prefix_matches(const struct sig *g, const uint8_t *subject, uint32_t len)
 {
     if (len < g->prefix_len || len < g->min_len)
         return false;
+    if (g->run_at >= 0) {
+        if (len < (uint32_t)g->run_at + g->run_len)
+            return false;
+        const uint8_t *at = subject + g->run_at;
+        if (!g->run_caseless) {
+            if (memcmp(at, g->run, g->run_len) != 0)
+                return false;
+        } else {
+            for (unsigned i = 0; i < g->run_len; i++)
+                if (sig_lower(at[i]) != sig_lower(g->run[i]))
+                    return false;
+        }
+    }
     if (!g->caseless_prefix)
         return memcmp(subject, g->prefix, g->prefix_len) == 0;
     for (unsigned i = 0; i < g->prefix_len; i++)
@@ -440,12 +580,12 @@ static void hard_evidence(struct search *se, const struct sig *g, int rc)
         char one[EV_CPE_MAX];
         if (!sig_expand(g->cpe[i], se->subject, ov, rc, one, sizeof one) || !one[0])
             continue;
-        int k = snprintf(ev->cpe + used, sizeof ev->cpe - used, "%scpe:/%s", used ? " " : "", one);
-        if (k < 0 || (size_t)k >= sizeof ev->cpe - used) {
-            ev->cpe[used] = '\0'; /* keep only whole names */
-            break;
-        }
-        used += (size_t)k;
+        size_t sep = used ? 1 : 0, n = strlen(one);
+        if (sep + 5 + n >= sizeof ev->cpe - used)
+            break; /* keep only whole names */
+        memcpy(ev->cpe + used, &" cpe:/"[1 - sep], sep + 5);
+        memcpy(ev->cpe + used + sep + 5, one, n + 1);
+        used += sep + 5 + n;
     }
     se->hard = true;
 }
@@ -500,8 +640,11 @@ static bool search_list(struct search *se, const struct sig_list *list, const st
     uint8_t first = se->subject[0];
     const uint32_t *a = ix->ids + ix->off[first], *ae = ix->ids + ix->off[first + 1];
     const uint32_t *b = ix->ids + ix->off[256], *be = ix->ids + ix->off[257];
-    const uint32_t *c = se->sc->cand, *ce = c + se->sc->ncand;
+    struct scratch *sc = se->sc;
+    const uint32_t *c = sc->cand, *ce = c + sc->ncand;
     const struct sig *sigs = se->s->sigs;
+    /* Tier 1 candidates may belong here: the list reaches into tier 1. */
+    bool lazy = list->ids[list->n - 1] >= se->s->lazy_from;
     for (;;) {
         while (c < ce && !candidate_fits(&sigs[*c], probe, transport, first))
             c++;
@@ -513,6 +656,12 @@ static bool search_list(struct search *se, const struct sig_list *list, const st
             next = *b, from = &b;
         if (c < ce && *c < next)
             next = *c, from = &c;
+        if (lazy && sc->lazy_pending && next >= se->s->lazy_from) {
+            /* cand does not move (it has room for every id): c stays valid */
+            lazy_marks(se->s, sc, se->subject, se->len);
+            ce = sc->cand + sc->ncand;
+            continue;
+        }
         if (!from)
             return true;
         (*from)++;
@@ -552,17 +701,15 @@ static void probes_for(const struct sigset *s, const struct classify_input *in,
     bool server_first = in->first_talker == TALKER_SERVER || clen == 0;
     if (!(server_first && !udp) && clen > 0) {
         enum sig_shape shape = sig_shape_of(client, clen, transport);
-        for (uint32_t i = 0; i < s->nprobes; i++) {
-            const struct sig_probe *p = &s->probes[i];
-            if (p->transport == transport && p->len > 0 && clen >= p->len &&
-                memcmp(client, p->payload, p->len) == 0)
-                order_add(o, s, i, 0);
+        const struct sig_index *ix = &s->probe_first[udp];
+        for (uint32_t k = ix->off[client[0]]; k < ix->off[client[0] + 1]; k++) {
+            const struct sig_probe *p = &s->probes[ix->ids[k]];
+            if (clen >= p->len && memcmp(client, p->payload, p->len) == 0)
+                order_add(o, s, ix->ids[k], 0);
         }
-        for (uint32_t i = 0; shape != SHAPE_NONE && i < s->nprobes; i++) {
-            const struct sig_probe *p = &s->probes[i];
-            if (p->transport == transport && p->shape == shape)
-                order_add(o, s, i, 0);
-        }
+        ix = &s->probe_shape[udp];
+        for (uint32_t k = ix->off[shape]; shape != SHAPE_NONE && k < ix->off[shape + 1]; k++)
+            order_add(o, s, ix->ids[k], 0);
     }
     if (!udp && s->null_probe >= 0)
         order_add(o, s, (uint32_t)s->null_probe, 0);
@@ -630,6 +777,7 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
     struct probe_order order;
     probes_for(s, in, client, clen, &order);
     sc->ncand = 0;
+    sc->lazy_pending = false;
     if (!s->linear && server.len)
         mark_grams(s, sc, server.subject, server.len);
     for (uint32_t k = 0; k < order.n; k++)
@@ -644,6 +792,7 @@ void sigset_match(const struct sigset *s, const struct classify_input *in, evide
                         .sc = sc,
                         .ev = &ev[1]};
     sc->ncand = 0;
+    sc->lazy_pending = false;
     if (!s->linear && clen && s->client[udp].n)
         mark_grams(s, sc, client, clen);
     search_list(&cl, &s->client[udp], &s->client_index[udp], -1, udp ? IPPROTO_UDP : IPPROTO_TCP);

@@ -590,6 +590,10 @@ int sigset_load_buffer(struct sigset *s, const char *name, const char *data, siz
         snprintf(err, errlen, "%s: signature set already finalized", name);
         return -1;
     }
+    if (!strict && !s->has_lazy) { /* tier 1 of the gram filter starts here (sig_internal.h) */
+        s->has_lazy = true;
+        s->lazy_from = s->nsigs;
+    }
     char why[320];
     struct load_state st = {s, base_name(name), 0, -1, false, strict, why, sizeof why};
     const char *p = data, *end = data + len;
@@ -692,6 +696,8 @@ void sigset_destroy(struct sigset *s)
     for (int t = 0; t < 2; t++) {
         free(s->client[t].ids);
         sig_index_free(&s->client_index[t]);
+        sig_index_free(&s->probe_first[t]);
+        sig_index_free(&s->probe_shape[t]);
     }
     sig_grams_free(s);
     pcre2_match_context_free(s->mctx);
