@@ -112,6 +112,8 @@ bool tls_parse(const struct classify_input *in, struct tls_detail *out, evidence
                void *ctx);
 bool ssh_parse(const struct classify_input *in, struct ssh_detail *out, evidence_fn emit,
                void *ctx);
+/* Does ssh_parse find an identification string in this head (for detail_parse's choice)? */
+bool ssh_banner_present(const struct head_bytes *h);
 bool http_parse(const struct classify_input *in, struct http_detail *out, evidence_fn emit,
                 void *ctx);
 /*

@@ -91,17 +91,44 @@ size_t detail_utf8_sequence(const uint8_t *p, size_t n)
     return len;
 }
 
+static bool printable(uint8_t c)
+{
+    return c >= 0x20 && c < 0x7f;
+}
+
+/*
+ * Put a run of printable bytes, as much of it as fits: the same text as putting
+ * them one at a time (which stops at the first that does not fit), in one copy.
+ */
+static bool put_printable_run(struct textbuf *t, const uint8_t *p, size_t n)
+{
+    if (t->full)
+        return false;
+    size_t room = t->cap - 1 - t->len; /* cap > len: the NUL always fits */
+    if (n <= room)
+        return textbuf_put(t, (const char *)p, n);
+    textbuf_put(t, (const char *)p, room);
+    t->full = true;
+    return false;
+}
+
 bool textbuf_wire(struct textbuf *t, const uint8_t *p, size_t n, bool utf8)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < n) {
+        if (printable(p[i])) {
+            size_t run = i + 1;
+            while (run < n && printable(p[run]))
+                run++;
+            if (!put_printable_run(t, p + i, run - i))
+                return false;
+            i = run;
+            continue;
+        }
         size_t seq = utf8 ? detail_utf8_sequence(p + i, n - i) : 0;
         bool ok;
-        if (p[i] >= 0x20 && p[i] < 0x7f) {
-            ok = textbuf_put(t, (const char *)p + i, 1);
-            i++;
-        } else if (seq) {
+        if (seq) {
             ok = textbuf_put(t, (const char *)p + i, seq);
             i += seq;
         } else {
@@ -172,12 +199,22 @@ static bool looks_like_tls(const struct head_bytes *h)
     return h->data && h->len >= 1 && h->data[0] == 0x16;
 }
 
-/* A server may send lines before its identification string (RFC 4253 4.2). */
+/*
+ * SSH runs when the client opens with "SSH-" or the server's head holds "SSH-"
+ * anywhere (a server may send lines before its identification string, RFC 4253
+ * 4.2). The search through the server's whole head is made only when ssh_parse
+ * would find something: when neither head has an identification string where it
+ * looks (at a line start, in the first lines), running it or not leaves the same
+ * cleared ssh_detail, and most heads are told so by a few line ends.
+ */
 static bool looks_like_ssh(const struct classify_input *in)
 {
     const struct head_bytes *s = &in->server_head;
-    return starts_with(&in->client_head, "SSH-") ||
-           (s->data && s->len >= 4 && memmem(s->data, s->len, "SSH-", 4) != NULL);
+    if (starts_with(&in->client_head, "SSH-") || ssh_banner_present(s))
+        return true;
+    if (!ssh_banner_present(&in->client_head))
+        return false;
+    return s->data && s->len >= 4 && memmem(s->data, s->len, "SSH-", 4) != NULL;
 }
 
 /* "HTTP/" from a server, or an upper-case token and a space (a method) from a client. */

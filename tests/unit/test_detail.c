@@ -1,0 +1,177 @@
+/*
+ * test_detail.c - what detail.c shares between the protocol parsers: bounded
+ * text from wire bytes.
+ */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detail.h"
+#include "detail_wire.h"
+#include "unit.h"
+
+/* The definition, one byte at a time: what textbuf_wire must produce, however it copies. */
+static bool reference_wire(struct textbuf *t, const uint8_t *p, size_t n, bool utf8)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0;
+    while (i < n) {
+        size_t seq = utf8 ? detail_utf8_sequence(p + i, n - i) : 0;
+        bool ok;
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            ok = textbuf_put(t, (const char *)p + i, 1);
+            i++;
+        } else if (seq) {
+            ok = textbuf_put(t, (const char *)p + i, seq);
+            i += seq;
+        } else {
+            char esc[4] = {'\\', 'x', hex[p[i] >> 4], hex[p[i] & 15]};
+            ok = textbuf_put(t, esc, sizeof esc);
+            i++;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Mostly printable runs, with control bytes, UTF-8 sequences and broken ones among them. */
+static size_t random_text(uint8_t *out, size_t cap, unsigned *seed)
+{
+    static const char *const pieces[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                         "\xc3",     "\xed\xa0\x80", "\x00",
+                                         "\r\n",     "\x7f",         "\xff"};
+    size_t n = (size_t)(rand_r(seed) % (unsigned)cap);
+    size_t i = 0;
+    while (i < n) {
+        unsigned r = (unsigned)rand_r(seed) % 10;
+        if (r < 7) {
+            out[i++] = (uint8_t)(0x20 + rand_r(seed) % 0x5f);
+            continue;
+        }
+        const char *s = pieces[rand_r(seed) % (int)(sizeof pieces / sizeof *pieces)];
+        size_t len = s[0] ? strlen(s) : 1;
+        for (size_t k = 0; k < len && i < n; k++)
+            out[i++] = (uint8_t)s[k];
+    }
+    return n;
+}
+
+/* Whole runs of printable bytes are copied at once, and stop exactly where bytes stopped. */
+static void test_wire_runs(void)
+{
+    unsigned seed = 7;
+    uint8_t in[96];
+    for (int round = 0; round < 4000; round++) {
+        size_t n = random_text(in, sizeof in, &seed);
+        size_t cap = (size_t)(round % 48);
+        bool utf8 = round & 1;
+        char a[64], b[64];
+        memset(a, 'A', sizeof a);
+        memset(b, 'A', sizeof b);
+        struct textbuf ta, tb;
+        textbuf_init(&ta, a, cap);
+        textbuf_init(&tb, b, cap);
+        /* Sometimes the buffer already holds text. */
+        if (round % 3 == 0) {
+            textbuf_str(&ta, "ab");
+            textbuf_str(&tb, "ab");
+        }
+        bool ra = textbuf_wire(&ta, in, n, utf8);
+        bool rb = reference_wire(&tb, in, n, utf8);
+        CU_ASSERT_EQUAL(ra, rb);
+        CU_ASSERT_EQUAL(ta.len, tb.len);
+        CU_ASSERT_EQUAL(ta.full, tb.full);
+        CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
+    }
+}
+
+static void test_wire_exact_fit(void)
+{
+    char s[6];
+    struct textbuf t;
+    textbuf_init(&t, s, sizeof s);
+    CU_ASSERT_TRUE(textbuf_wire(&t, (const uint8_t *)"hello", 5, false));
+    CU_ASSERT_STRING_EQUAL(s, "hello");
+    CU_ASSERT_FALSE(t.full);
+    textbuf_init(&t, s, sizeof s);
+    CU_ASSERT_FALSE(textbuf_wire(&t, (const uint8_t *)"hello!", 6, false));
+    CU_ASSERT_STRING_EQUAL(s, "hello");
+    CU_ASSERT_TRUE(t.full);
+    CU_ASSERT_FALSE(textbuf_wire(&t, (const uint8_t *)"x", 1, false));
+    CU_ASSERT_STRING_EQUAL(s, "hello");
+}
+
+static unsigned evidence_count;
+
+static void count_evidence(const struct evidence *ev, void *ctx)
+{
+    (void)ev;
+    (void)ctx;
+    evidence_count++;
+}
+
+static struct classify_input tcp_input(const char *server, const char *client)
+{
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    in.transport = IPPROTO_TCP;
+    in.server_port = 2222;
+    in.server_head.data = (const uint8_t *)server;
+    in.server_head.len = (uint32_t)strlen(server);
+    in.client_head.data = (const uint8_t *)client;
+    in.client_head.len = (uint32_t)strlen(client);
+    return in;
+}
+
+/*
+ * When SSH is read: a client opening with "SSH-", or "SSH-" anywhere in the server's
+ * head. A client's identification string after other lines is read only then.
+ */
+static void test_ssh_choice(void)
+{
+    static const char banner[] = "SSH-2.0-OpenSSH_9.2p1\r\n";
+    struct flow_detail *d = malloc(sizeof *d);
+    CU_ASSERT_FATAL(d != NULL);
+
+    /* The server's identification string after other lines. */
+    struct classify_input in = tcp_input("hello there\r\nwait\r\nSSH-2.0-OpenSSH_9.2p1\r\n", "");
+    evidence_count = 0;
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_TRUE(d->ssh.seen);
+    CU_ASSERT_STRING_EQUAL(d->ssh.server_banner, "SSH-2.0-OpenSSH_9.2p1");
+    CU_ASSERT_EQUAL(evidence_count, 1);
+
+    /* The client's after another line: read when the server's head says "SSH-" somewhere. */
+    in = tcp_input("HTTP/1.1 400 Bad Request\r\n\r\nnot for SSH-2.0 clients\n",
+                   "x\r\nSSH-2.0-PuTTY_Release_0.78\r\n");
+    evidence_count = 0;
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_TRUE(d->ssh.seen);
+    CU_ASSERT_STRING_EQUAL(d->ssh.client_banner, "SSH-2.0-PuTTY_Release_0.78");
+    CU_ASSERT_STRING_EQUAL(d->ssh.server_banner, "");
+    /* ... and not when it does not. */
+    in = tcp_input("HTTP/1.1 400 Bad Request\r\n\r\n", "x\r\nSSH-2.0-PuTTY_Release_0.78\r\n");
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_FALSE(d->ssh.seen);
+    CU_ASSERT_STRING_EQUAL(d->ssh.client_banner, "");
+
+    /* A client that opens with its string is read whatever the server said. */
+    in = tcp_input("HTTP/1.1 400 Bad Request\r\n\r\n", banner);
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_TRUE(d->ssh.seen);
+    CU_ASSERT_STRING_EQUAL(d->ssh.client_banner, "SSH-2.0-OpenSSH_9.2p1");
+
+    /* "SSH-" inside a line is no identification string. */
+    in = tcp_input("220 ready for SSH-2.0-x\r\n", "USER SSH-2.0-y\r\n");
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_FALSE(d->ssh.seen);
+    free(d);
+}
+
+void suite_detail(void)
+{
+    UNIT_SUITE("detail", NULL, NULL, {"wire text in runs", test_wire_runs},
+               {"wire text that just fits", test_wire_exact_fit},
+               {"when SSH is read", test_ssh_choice});
+}
