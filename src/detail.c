@@ -10,6 +10,11 @@
  * is tried when the client's head starts like a length-prefixed query. The
  * UDP parsers each reject a foreign datagram in a few comparisons of their own.
  *
+ * A flow_detail is some 3.4 KB of fixed fields, mostly empty. The engine fills
+ * the same one for every conversation, so detail_parse_again clears only the
+ * parts the previous conversation can have left bytes in (each parser clears
+ * its own part before it fills it), not the whole of it every time.
+ *
  * Text taken from the wire is made safe here once: printable ASCII is kept,
  * valid UTF-8 is kept where the field allows it, and every other byte
  * becomes "\xNN", so reports (CSV, JSON) never see control bytes or broken
@@ -238,27 +243,74 @@ static bool looks_like_dns_tcp(const struct classify_input *in)
     return c->data && c->len >= 14 && (c->data[0] << 8 | c->data[1]) >= 12 && !(c->data[4] & 0x80);
 }
 
-void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
-                  void *ctx)
+/* The parsers that can apply: UDP's all (each rejects a foreign datagram itself). */
+static unsigned parsers_for(const struct classify_input *in)
 {
-    memset(out, 0, sizeof *out);
     /*
      * TLS, SSH and HTTP run over TCP only (on UDP, DTLS and SSDP look alike but
      * are other things); DNS, SNMP and NTP over UDP, each rejecting what is not
      * its own within the first bytes of a datagram.
      */
-    if (in->transport == IPPROTO_UDP) {
-        dns_parse(in, &out->dns, emit, ctx);
-        snmp_parse(in, &out->snmp, emit, ctx);
-        ntp_parse(in, &out->ntp, emit, ctx);
-        return;
-    }
+    if (in->transport == IPPROTO_UDP)
+        return DETAIL_DNS | DETAIL_SNMP | DETAIL_NTP;
+    unsigned run = 0;
     if (looks_like_tls(&in->server_head) || looks_like_tls(&in->client_head))
-        tls_parse(in, &out->tls, emit, ctx);
+        run |= DETAIL_TLS;
     if (looks_like_ssh(in))
-        ssh_parse(in, &out->ssh, emit, ctx);
+        run |= DETAIL_SSH;
     if (looks_like_http(in))
-        http_parse(in, &out->http, emit, ctx);
+        run |= DETAIL_HTTP;
     if (looks_like_dns_tcp(in))
+        run |= DETAIL_DNS;
+    return run;
+}
+
+/* Each parser clears its own part before it fills it. */
+static void run_parsers(const struct classify_input *in, unsigned run, struct flow_detail *out,
+                        evidence_fn emit, void *ctx)
+{
+    if (run & DETAIL_TLS)
+        tls_parse(in, &out->tls, emit, ctx);
+    if (run & DETAIL_SSH)
+        ssh_parse(in, &out->ssh, emit, ctx);
+    if (run & DETAIL_HTTP)
+        http_parse(in, &out->http, emit, ctx);
+    if (run & DETAIL_DNS)
         dns_parse(in, &out->dns, emit, ctx);
+    if (run & DETAIL_SNMP)
+        snmp_parse(in, &out->snmp, emit, ctx);
+    if (run & DETAIL_NTP)
+        ntp_parse(in, &out->ntp, emit, ctx);
+    out->parsed = (uint8_t)run;
+}
+
+void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
+                  void *ctx)
+{
+    memset(out, 0, sizeof *out);
+    run_parsers(in, parsers_for(in), out, emit, ctx);
+}
+
+void detail_parse_again(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
+                        void *ctx)
+{
+    unsigned run = parsers_for(in);
+    unsigned used = out->parsed;
+    used |= (out->tls.seen ? DETAIL_TLS : 0) | (out->ssh.seen ? DETAIL_SSH : 0) |
+            (out->http.seen ? DETAIL_HTTP : 0) | (out->dns.seen ? DETAIL_DNS : 0) |
+            (out->snmp.seen ? DETAIL_SNMP : 0) | (out->ntp.seen ? DETAIL_NTP : 0);
+    unsigned stale = used & ~run;
+    if (stale & DETAIL_TLS)
+        memset(&out->tls, 0, sizeof out->tls);
+    if (stale & DETAIL_SSH)
+        memset(&out->ssh, 0, sizeof out->ssh);
+    if (stale & DETAIL_HTTP)
+        memset(&out->http, 0, sizeof out->http);
+    if (stale & DETAIL_DNS)
+        memset(&out->dns, 0, sizeof out->dns);
+    if (stale & DETAIL_SNMP)
+        memset(&out->snmp, 0, sizeof out->snmp);
+    if (stale & DETAIL_NTP)
+        memset(&out->ntp, 0, sizeof out->ntp);
+    run_parsers(in, run, out, emit, ctx);
 }

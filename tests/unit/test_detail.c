@@ -3,6 +3,7 @@
  * text from wire bytes.
  */
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,9 +170,127 @@ static void test_ssh_choice(void)
     free(d);
 }
 
+/* One conversation's heads, read from tests/data (kept bytes of real captures). */
+struct conversation {
+    uint8_t *server, *client;
+    size_t sn, cn;
+    bool udp;
+};
+
+static struct conversation load_conversation(const char *dir, const char *name, bool udp)
+{
+    char path[160];
+    struct conversation c = {.udp = udp};
+    snprintf(path, sizeof path, "tests/data/%s/%s.server%s", dir, name, udp ? ".0" : "");
+    c.server = unit_read_file(path, &c.sn);
+    snprintf(path, sizeof path, "tests/data/%s/%s.client%s", dir, name, udp ? ".0" : "");
+    c.client = unit_read_file(path, &c.cn);
+    CU_ASSERT_PTR_NOT_NULL(c.server);
+    CU_ASSERT_PTR_NOT_NULL(c.client);
+    return c;
+}
+
+static struct head_bytes head_of(const uint8_t *p, size_t n, bool udp)
+{
+    struct head_bytes h;
+    memset(&h, 0, sizeof h);
+    h.data = p;
+    h.len = (uint32_t)n;
+    if (udp && n) {
+        h.datagrams = 1;
+        h.datagram_end[0] = (uint32_t)n;
+    }
+    return h;
+}
+
+struct evidence_log {
+    struct evidence ev[8];
+    unsigned n;
+};
+
+static void log_evidence(const struct evidence *ev, void *ctx)
+{
+    struct evidence_log *log = ctx;
+    if (log->n < 8)
+        log->ev[log->n++] = *ev;
+}
+
+/* What nDPI's witness does between two readings: fill an empty field, and set seen. */
+static void fill_like_ndpi(struct flow_detail *d, unsigned which)
+{
+    if (which == 0 && !d->tls.sni[0]) {
+        snprintf(d->tls.sni, sizeof d->tls.sni, "ndpi.example");
+        d->tls.seen = true;
+    } else if (which == 1 && !d->ssh.hassh[0]) {
+        snprintf(d->ssh.hassh, sizeof d->ssh.hassh, "0123456789abcdef0123456789abcdef");
+        d->ssh.seen = true;
+    } else if (which == 2 && !d->http.status) {
+        d->http.status = 204;
+        d->http.seen = true;
+    }
+}
+
+/*
+ * detail_parse_again on one reused flow_detail gives, conversation after
+ * conversation, what detail_parse gives on a fresh one (filled with junk first),
+ * with the same evidence in the same order, whatever the previous conversation was.
+ */
+static void test_parse_again(void)
+{
+    static const struct {
+        const char *dir, *name;
+        bool udp;
+    } sources[] = {
+        {"detail", "tls12", false},   {"detail", "tls12ca", false}, {"detail", "tls13", false},
+        {"detail", "ssh", false},     {"detail", "http", false},    {"udp", "dns-a", true},
+        {"udp", "dns-version", true}, {"udp", "ntp", true},         {"udp", "snmp-v2c", true},
+        {"udp", "snmp-v3", true},     {"udp", "snmp-v1", true},
+    };
+    enum { NSOURCES = sizeof sources / sizeof sources[0] };
+    struct conversation conv[NSOURCES];
+    for (size_t i = 0; i < NSOURCES; i++)
+        conv[i] = load_conversation(sources[i].dir, sources[i].name, sources[i].udp);
+
+    struct flow_detail *reused = calloc(1, sizeof *reused);
+    struct flow_detail *fresh = malloc(sizeof *fresh);
+    CU_ASSERT_FATAL(reused != NULL && fresh != NULL);
+    unsigned seed = 11;
+    for (int round = 0; round < 600; round++) {
+        const struct conversation *c = &conv[rand_r(&seed) % NSOURCES];
+        /* Now and then the bytes of one protocol over the other transport, or one side only. */
+        bool udp = rand_r(&seed) % 5 ? c->udp : !c->udp;
+        unsigned sides = (unsigned)rand_r(&seed) % 6;
+        struct classify_input in;
+        memset(&in, 0, sizeof in);
+        in.transport = udp ? IPPROTO_UDP : IPPROTO_TCP;
+        in.server_port = 4242;
+        if (sides != 1)
+            in.server_head = head_of(c->server, c->sn, udp);
+        if (sides != 2)
+            in.client_head = head_of(c->client, c->cn, udp);
+
+        struct evidence_log a = {.n = 0}, b = {.n = 0};
+        memset(fresh, 0xa5, sizeof *fresh);
+        detail_parse(&in, fresh, log_evidence, &a);
+        detail_parse_again(&in, reused, log_evidence, &b);
+        CU_ASSERT_EQUAL(memcmp(fresh, reused, sizeof *fresh), 0);
+        CU_ASSERT_EQUAL(a.n, b.n);
+        CU_ASSERT_EQUAL(memcmp(a.ev, b.ev, a.n * sizeof a.ev[0]), 0);
+        if (rand_r(&seed) % 3 == 0)
+            fill_like_ndpi(reused, (unsigned)rand_r(&seed) % 3);
+    }
+    free(reused);
+    free(fresh);
+    for (size_t i = 0; i < NSOURCES; i++) {
+        free(conv[i].server);
+        free(conv[i].client);
+    }
+}
+
 void suite_detail(void)
 {
     UNIT_SUITE("detail", NULL, NULL, {"wire text in runs", test_wire_runs},
                {"wire text that just fits", test_wire_exact_fit},
-               {"when SSH is read", test_ssh_choice});
+               {"when SSH is read", test_ssh_choice},
+               {"a reused detail reads as a fresh one", test_parse_again});
 }
