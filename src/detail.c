@@ -27,6 +27,7 @@
 #include <gcrypt.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -291,26 +292,31 @@ void detail_parse(const struct classify_input *in, struct flow_detail *out, evid
     run_parsers(in, parsers_for(in), out, emit, ctx);
 }
 
+/* Where each parser's part of a flow_detail lies, and its seen flag. */
+static const struct {
+    uint8_t parser; /* enum detail_parser */
+    size_t offset, size, seen;
+} detail_parts[] = {
+#define DETAIL_PART(bit, m)                                                                        \
+    {                                                                                              \
+        bit, offsetof(struct flow_detail, m), sizeof(((struct flow_detail *)0)->m),                \
+            offsetof(struct flow_detail, m.seen)                                                   \
+    }
+    DETAIL_PART(DETAIL_TLS, tls), DETAIL_PART(DETAIL_SSH, ssh),   DETAIL_PART(DETAIL_HTTP, http),
+    DETAIL_PART(DETAIL_DNS, dns), DETAIL_PART(DETAIL_SNMP, snmp), DETAIL_PART(DETAIL_NTP, ntp),
+#undef DETAIL_PART
+};
+
 void detail_parse_again(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
                         void *ctx)
 {
     unsigned run = parsers_for(in);
-    unsigned used = out->parsed;
-    used |= (out->tls.seen ? DETAIL_TLS : 0) | (out->ssh.seen ? DETAIL_SSH : 0) |
-            (out->http.seen ? DETAIL_HTTP : 0) | (out->dns.seen ? DETAIL_DNS : 0) |
-            (out->snmp.seen ? DETAIL_SNMP : 0) | (out->ntp.seen ? DETAIL_NTP : 0);
-    unsigned stale = used & ~run;
-    if (stale & DETAIL_TLS)
-        memset(&out->tls, 0, sizeof out->tls);
-    if (stale & DETAIL_SSH)
-        memset(&out->ssh, 0, sizeof out->ssh);
-    if (stale & DETAIL_HTTP)
-        memset(&out->http, 0, sizeof out->http);
-    if (stale & DETAIL_DNS)
-        memset(&out->dns, 0, sizeof out->dns);
-    if (stale & DETAIL_SNMP)
-        memset(&out->snmp, 0, sizeof out->snmp);
-    if (stale & DETAIL_NTP)
-        memset(&out->ntp, 0, sizeof out->ntp);
+    uint8_t *base = (uint8_t *)out;
+    for (size_t i = 0; i < sizeof detail_parts / sizeof detail_parts[0]; i++) {
+        bool used =
+            (out->parsed & detail_parts[i].parser) || *(bool *)(base + detail_parts[i].seen);
+        if (used && !(run & detail_parts[i].parser))
+            memset(base + detail_parts[i].offset, 0, detail_parts[i].size);
+    }
     run_parsers(in, run, out, emit, ctx);
 }

@@ -11,27 +11,17 @@
 #include "detail_wire.h"
 #include "unit.h"
 
-/* The definition, one byte at a time: what textbuf_wire must produce, however it copies. */
+/* The same text one character at a time (a byte, or a whole UTF-8 sequence where allowed):
+   what textbuf_wire must produce however it copies, since a character is all or nothing. */
 static bool reference_wire(struct textbuf *t, const uint8_t *p, size_t n, bool utf8)
 {
-    static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < n) {
         size_t seq = utf8 ? detail_utf8_sequence(p + i, n - i) : 0;
-        bool ok;
-        if (p[i] >= 0x20 && p[i] < 0x7f) {
-            ok = textbuf_put(t, (const char *)p + i, 1);
-            i++;
-        } else if (seq) {
-            ok = textbuf_put(t, (const char *)p + i, seq);
-            i += seq;
-        } else {
-            char esc[4] = {'\\', 'x', hex[p[i] >> 4], hex[p[i] & 15]};
-            ok = textbuf_put(t, esc, sizeof esc);
-            i++;
-        }
-        if (!ok)
+        size_t step = seq ? seq : 1;
+        if (!textbuf_wire(t, p + i, step, utf8))
             return false;
+        i += step;
     }
     return true;
 }
