@@ -237,11 +237,18 @@ static bool looks_like_http(const struct classify_input *in)
     return i >= 3 && i < c->len && c->data[i] == ' ';
 }
 
-/* DNS over TCP: a 2-byte length of at least a DNS header, then a query (QR clear). */
+/*
+ * DNS over TCP: a 2-byte length of at least a DNS header, then a query (QR clear).
+ * dns_parse reads nothing from a client head whose first message runs past its end
+ * (text such as "GET /" reads as a length of some 18000), so that one is passed over.
+ */
 static bool looks_like_dns_tcp(const struct classify_input *in)
 {
     const struct head_bytes *c = &in->client_head;
-    return c->data && c->len >= 14 && (c->data[0] << 8 | c->data[1]) >= 12 && !(c->data[4] & 0x80);
+    if (!c->data || c->len < 14)
+        return false;
+    uint32_t first = (uint32_t)(c->data[0] << 8 | c->data[1]);
+    return first >= 12 && 2 + first <= c->len && !(c->data[4] & 0x80);
 }
 
 /* The parsers that can apply: UDP's all (each rejects a foreign datagram itself). */

@@ -277,10 +277,54 @@ static void test_parse_again(void)
     }
 }
 
+/* DNS over TCP is read when the client's head opens with a whole length-prefixed query. */
+static void test_dns_tcp_choice(void)
+{
+    struct conversation a = load_conversation("udp", "dns-a", true);
+    uint8_t q[512], r[512];
+    CU_ASSERT_FATAL(a.cn + 2 <= sizeof q && a.sn + 2 <= sizeof r);
+    q[0] = (uint8_t)(a.cn >> 8);
+    q[1] = (uint8_t)a.cn;
+    memcpy(q + 2, a.client, a.cn);
+    r[0] = (uint8_t)(a.sn >> 8);
+    r[1] = (uint8_t)a.sn;
+    memcpy(r + 2, a.server, a.sn);
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    in.transport = IPPROTO_TCP;
+    in.server_port = 53;
+    in.server_head = head_of(r, a.sn + 2, false);
+    in.client_head = head_of(q, a.cn + 2, false);
+    struct flow_detail *d = malloc(sizeof *d);
+    CU_ASSERT_FATAL(d != NULL);
+    evidence_count = 0;
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_TRUE(d->parsed & DETAIL_DNS);
+    CU_ASSERT_TRUE(d->dns.seen);
+    CU_ASSERT_STRING_EQUAL(d->dns.qname, "www.example.test");
+    CU_ASSERT_EQUAL(evidence_count, 1);
+    /* The query cut by the head's end: nothing dns_parse could read, so it is not run. */
+    in.client_head.len--;
+    evidence_count = 0;
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_FALSE(d->parsed & DETAIL_DNS);
+    CU_ASSERT_FALSE(d->dns.seen);
+    CU_ASSERT_TRUE(dns_parse(&in, &d->dns, count_evidence, NULL) == false);
+    CU_ASSERT_EQUAL(evidence_count, 0);
+    /* A request line reads as a length far past the head. */
+    in = tcp_input("HTTP/1.1 200 OK\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    detail_parse(&in, d, count_evidence, NULL);
+    CU_ASSERT_EQUAL(d->parsed, DETAIL_HTTP);
+    free(d);
+    free(a.server);
+    free(a.client);
+}
+
 void suite_detail(void)
 {
     UNIT_SUITE("detail", NULL, NULL, {"wire text in runs", test_wire_runs},
                {"wire text that just fits", test_wire_exact_fit},
                {"when SSH is read", test_ssh_choice},
-               {"a reused detail reads as a fresh one", test_parse_again});
+               {"a reused detail reads as a fresh one", test_parse_again},
+               {"when DNS over TCP is read", test_dns_tcp_choice});
 }
