@@ -94,6 +94,16 @@ struct ntp_detail {
     char refid[24];   /* stratum 0/1: the ASCII code ("GPS", "INIT"); else dotted IPv4 */
 };
 
+/* The parsers, each filling its part of a flow_detail (flow_detail.parsed). */
+enum detail_parser {
+    DETAIL_TLS = 1 << 0,
+    DETAIL_SSH = 1 << 1,
+    DETAIL_HTTP = 1 << 2,
+    DETAIL_DNS = 1 << 3,
+    DETAIL_SNMP = 1 << 4,
+    DETAIL_NTP = 1 << 5,
+};
+
 struct flow_detail {
     struct tls_detail tls;
     struct ssh_detail ssh;
@@ -101,17 +111,34 @@ struct flow_detail {
     struct dns_detail dns;
     struct snmp_detail snmp;
     struct ntp_detail ntp;
+    uint8_t parsed; /* enum detail_parser: the parsers detail_parse ran on the conversation */
 };
 
-/* Run every parser on the conversation; clears and fills *out, and emits evidence. */
+/*
+ * Run the parsers that can apply to the conversation (chosen by the first bytes of
+ * each head); clears and fills *out, and emits evidence.
+ */
 void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
                   void *ctx);
+
+/*
+ * The same for a flow_detail filled again for every conversation (the engine's
+ * scratch), without clearing all of it each time: only the parts that can hold
+ * bytes are cleared, those the previous call ran a parser on (parsed) and those
+ * whose seen is set. *out must be zeroed before its first use; between calls other
+ * witnesses may fill a part only if they set its seen (ndpi_witness_finish does).
+ * The result is what detail_parse gives.
+ */
+void detail_parse_again(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
+                        void *ctx);
 
 /* The individual parsers, for tests and fuzzing. Each returns true if it recognised it. */
 bool tls_parse(const struct classify_input *in, struct tls_detail *out, evidence_fn emit,
                void *ctx);
 bool ssh_parse(const struct classify_input *in, struct ssh_detail *out, evidence_fn emit,
                void *ctx);
+/* Does ssh_parse find an identification string in this head (for detail_parse's choice)? */
+bool ssh_banner_present(const struct head_bytes *h);
 bool http_parse(const struct classify_input *in, struct http_detail *out, evidence_fn emit,
                 void *ctx);
 /*

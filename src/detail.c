@@ -10,6 +10,11 @@
  * is tried when the client's head starts like a length-prefixed query. The
  * UDP parsers each reject a foreign datagram in a few comparisons of their own.
  *
+ * A flow_detail is some 3.4 KB of fixed fields, mostly empty. The engine fills
+ * the same one for every conversation, so detail_parse_again clears only the
+ * parts the previous conversation can have left bytes in (each parser clears
+ * its own part before it fills it), not the whole of it every time.
+ *
  * Text taken from the wire is made safe here once: printable ASCII is kept,
  * valid UTF-8 is kept where the field allows it, and every other byte
  * becomes "\xNN", so reports (CSV, JSON) never see control bytes or broken
@@ -22,6 +27,7 @@
 #include <gcrypt.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,17 +97,44 @@ size_t detail_utf8_sequence(const uint8_t *p, size_t n)
     return len;
 }
 
+static bool printable(uint8_t c)
+{
+    return c >= 0x20 && c < 0x7f;
+}
+
+/*
+ * Put a run of printable bytes, as much of it as fits: the same text as putting
+ * them one at a time (which stops at the first that does not fit), in one copy.
+ */
+static bool put_printable_run(struct textbuf *t, const uint8_t *p, size_t n)
+{
+    if (t->full)
+        return false;
+    size_t room = t->cap - 1 - t->len; /* cap > len: the NUL always fits */
+    if (n <= room)
+        return textbuf_put(t, (const char *)p, n);
+    textbuf_put(t, (const char *)p, room);
+    t->full = true;
+    return false;
+}
+
 bool textbuf_wire(struct textbuf *t, const uint8_t *p, size_t n, bool utf8)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < n) {
+        if (printable(p[i])) {
+            size_t run = i + 1;
+            while (run < n && printable(p[run]))
+                run++;
+            if (!put_printable_run(t, p + i, run - i))
+                return false;
+            i = run;
+            continue;
+        }
         size_t seq = utf8 ? detail_utf8_sequence(p + i, n - i) : 0;
         bool ok;
-        if (p[i] >= 0x20 && p[i] < 0x7f) {
-            ok = textbuf_put(t, (const char *)p + i, 1);
-            i++;
-        } else if (seq) {
+        if (seq) {
             ok = textbuf_put(t, (const char *)p + i, seq);
             i += seq;
         } else {
@@ -172,12 +205,22 @@ static bool looks_like_tls(const struct head_bytes *h)
     return h->data && h->len >= 1 && h->data[0] == 0x16;
 }
 
-/* A server may send lines before its identification string (RFC 4253 4.2). */
+/*
+ * SSH runs when the client opens with "SSH-" or the server's head holds "SSH-"
+ * anywhere (a server may send lines before its identification string, RFC 4253
+ * 4.2). The search through the server's whole head is made only when ssh_parse
+ * would find something: when neither head has an identification string where it
+ * looks (at a line start, in the first lines), running it or not leaves the same
+ * cleared ssh_detail, and most heads are told so by a few line ends.
+ */
 static bool looks_like_ssh(const struct classify_input *in)
 {
     const struct head_bytes *s = &in->server_head;
-    return starts_with(&in->client_head, "SSH-") ||
-           (s->data && s->len >= 4 && memmem(s->data, s->len, "SSH-", 4) != NULL);
+    if (starts_with(&in->client_head, "SSH-") || ssh_banner_present(s))
+        return true;
+    if (!ssh_banner_present(&in->client_head))
+        return false;
+    return s->data && s->len >= 4 && memmem(s->data, s->len, "SSH-", 4) != NULL;
 }
 
 /* "HTTP/" from a server, or an upper-case token and a space (a method) from a client. */
@@ -194,34 +237,93 @@ static bool looks_like_http(const struct classify_input *in)
     return i >= 3 && i < c->len && c->data[i] == ' ';
 }
 
-/* DNS over TCP: a 2-byte length of at least a DNS header, then a query (QR clear). */
+/*
+ * DNS over TCP: a 2-byte length of at least a DNS header, then a query (QR clear).
+ * dns_parse reads nothing from a client head whose first message runs past its end
+ * (text such as "GET /" reads as a length of some 18000), so that one is passed over.
+ */
 static bool looks_like_dns_tcp(const struct classify_input *in)
 {
     const struct head_bytes *c = &in->client_head;
-    return c->data && c->len >= 14 && (c->data[0] << 8 | c->data[1]) >= 12 && !(c->data[4] & 0x80);
+    if (!c->data || c->len < 14)
+        return false;
+    uint32_t first = (uint32_t)(c->data[0] << 8 | c->data[1]);
+    return first >= 12 && 2 + first <= c->len && !(c->data[4] & 0x80);
+}
+
+/* The parsers that can apply: UDP's all (each rejects a foreign datagram itself). */
+static unsigned parsers_for(const struct classify_input *in)
+{
+    /*
+     * TLS, SSH and HTTP run over TCP only (on UDP, DTLS and SSDP look alike but
+     * are other things); DNS, SNMP and NTP over UDP, each rejecting what is not
+     * its own within the first bytes of a datagram.
+     */
+    if (in->transport == IPPROTO_UDP)
+        return DETAIL_DNS | DETAIL_SNMP | DETAIL_NTP;
+    unsigned run = 0;
+    if (looks_like_tls(&in->server_head) || looks_like_tls(&in->client_head))
+        run |= DETAIL_TLS;
+    if (looks_like_ssh(in))
+        run |= DETAIL_SSH;
+    if (looks_like_http(in))
+        run |= DETAIL_HTTP;
+    if (looks_like_dns_tcp(in))
+        run |= DETAIL_DNS;
+    return run;
+}
+
+/* Each parser clears its own part before it fills it. */
+static void run_parsers(const struct classify_input *in, unsigned run, struct flow_detail *out,
+                        evidence_fn emit, void *ctx)
+{
+    if (run & DETAIL_TLS)
+        tls_parse(in, &out->tls, emit, ctx);
+    if (run & DETAIL_SSH)
+        ssh_parse(in, &out->ssh, emit, ctx);
+    if (run & DETAIL_HTTP)
+        http_parse(in, &out->http, emit, ctx);
+    if (run & DETAIL_DNS)
+        dns_parse(in, &out->dns, emit, ctx);
+    if (run & DETAIL_SNMP)
+        snmp_parse(in, &out->snmp, emit, ctx);
+    if (run & DETAIL_NTP)
+        ntp_parse(in, &out->ntp, emit, ctx);
+    out->parsed = (uint8_t)run;
 }
 
 void detail_parse(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
                   void *ctx)
 {
     memset(out, 0, sizeof *out);
-    /*
-     * TLS, SSH and HTTP run over TCP only (on UDP, DTLS and SSDP look alike but
-     * are other things); DNS, SNMP and NTP over UDP, each rejecting what is not
-     * its own within the first bytes of a datagram.
-     */
-    if (in->transport == IPPROTO_UDP) {
-        dns_parse(in, &out->dns, emit, ctx);
-        snmp_parse(in, &out->snmp, emit, ctx);
-        ntp_parse(in, &out->ntp, emit, ctx);
-        return;
+    run_parsers(in, parsers_for(in), out, emit, ctx);
+}
+
+/* Where each parser's part of a flow_detail lies, and its seen flag. */
+static const struct {
+    uint8_t parser; /* enum detail_parser */
+    size_t offset, size, seen;
+} detail_parts[] = {
+#define DETAIL_PART(bit, m)                                                                        \
+    {                                                                                              \
+        bit, offsetof(struct flow_detail, m), sizeof(((struct flow_detail *)0)->m),                \
+            offsetof(struct flow_detail, m.seen)                                                   \
     }
-    if (looks_like_tls(&in->server_head) || looks_like_tls(&in->client_head))
-        tls_parse(in, &out->tls, emit, ctx);
-    if (looks_like_ssh(in))
-        ssh_parse(in, &out->ssh, emit, ctx);
-    if (looks_like_http(in))
-        http_parse(in, &out->http, emit, ctx);
-    if (looks_like_dns_tcp(in))
-        dns_parse(in, &out->dns, emit, ctx);
+    DETAIL_PART(DETAIL_TLS, tls), DETAIL_PART(DETAIL_SSH, ssh),   DETAIL_PART(DETAIL_HTTP, http),
+    DETAIL_PART(DETAIL_DNS, dns), DETAIL_PART(DETAIL_SNMP, snmp), DETAIL_PART(DETAIL_NTP, ntp),
+#undef DETAIL_PART
+};
+
+void detail_parse_again(const struct classify_input *in, struct flow_detail *out, evidence_fn emit,
+                        void *ctx)
+{
+    unsigned run = parsers_for(in);
+    uint8_t *base = (uint8_t *)out;
+    for (size_t i = 0; i < sizeof detail_parts / sizeof detail_parts[0]; i++) {
+        bool used =
+            (out->parsed & detail_parts[i].parser) || *(bool *)(base + detail_parts[i].seen);
+        if (used && !(run & detail_parts[i].parser))
+            memset(base + detail_parts[i].offset, 0, detail_parts[i].size);
+    }
+    run_parsers(in, run, out, emit, ctx);
 }

@@ -108,10 +108,10 @@ static void read_conversation(struct engine *e, const struct classify_input *in,
                               struct evidence_buf *out, struct flow_detail *detail)
 {
     out->n = 0;
-    /* detail_parse clears *detail before it fills it. */
     if (e->opt.sigs)
         sigset_match(e->opt.sigs, in, collect, out);
-    detail_parse(in, detail, collect, out);
+    /* The scratch detail is reused: only what the last conversation left in it is cleared. */
+    detail_parse_again(in, detail, collect, out);
 }
 
 static bool identifies_server(const struct evidence_buf *b)

@@ -96,6 +96,12 @@ static size_t find_banner(const struct head_bytes *h, size_t *start, size_t *aft
     return 0;
 }
 
+bool ssh_banner_present(const struct head_bytes *h)
+{
+    size_t start, after;
+    return h->data && find_banner(h, &start, &after) != 0;
+}
+
 /* HASSH of the first binary packet at w if it is a KEXINIT; out stays empty if not. */
 static void kexinit_hassh(struct wire w, bool from_server, char out[DETAIL_HASH_MAX])
 {

@@ -1,6 +1,7 @@
 /*
  * fuzz_udp.c - libFuzzer target for the UDP parsers (DNS, SNMP and its BER,
- * NTP), all reached through detail_parse with transport UDP (or TCP).
+ * NTP), all reached through detail_parse with transport UDP (or TCP), and
+ * detail_parse_again on a reused flow_detail, which must give the same.
  *
  * The input is a list of datagrams, each a 2-byte header and its bytes: the
  * header's top bit says which side sent it (1: the server), its low 15 bits
@@ -83,6 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct flow_detail d;
         size_t total = 0;
         detail_parse(&in, &d, ignore, &total);
+        /* The engine's way, one flow_detail reused from input to input, gives the same. */
+        static struct flow_detail reused;
+        size_t again = 0;
+        detail_parse_again(&in, &reused, ignore, &again);
+        if (memcmp(&d, &reused, sizeof d) != 0 || again != total)
+            abort();
         total += strlen(d.dns.qname) + strlen(d.dns.version) + strlen(d.snmp.community) +
                  strlen(d.snmp.sys_descr) + strlen(d.snmp.sys_object_id) +
                  strlen(d.snmp.engine_id) + strlen(d.snmp.user) + strlen(d.ntp.refid);

@@ -104,6 +104,39 @@ static void test_not_ftp_or_cut(void)
     CU_ASSERT_EQUAL(s.n, 0);
 }
 
+/* Lines that cannot announce are skipped unread; the ones that can are found among them. */
+static void test_among_other_lines(void)
+{
+    /* An SMTP-like head of many lines, blank ones, binary bytes, then the reply. */
+    char server[2048];
+    size_t n = 0;
+    n += (size_t)snprintf(server + n, sizeof server - n, "220 mail ESMTP\r\n\r\n\n");
+    for (int i = 0; i < 40; i++)
+        n += (size_t)snprintf(server + n, sizeof server - n, "250-%c\x01\xff line %d\r\n",
+                              'A' + i % 26, i);
+    /* A NUL is read as a space, so this is "227 ..." to the reader as before. */
+    static const char pasv[] = "227\0Entering Passive Mode (10,0,0,21,156,64)\r\n";
+    memcpy(server + n, pasv, sizeof pasv - 1);
+    n += sizeof pasv - 1;
+    struct classify_input in;
+    memset(&in, 0, sizeof in);
+    in.transport = IPPROTO_TCP;
+    addr_set_v4(&in.server, (const uint8_t *)"\x0a\x00\x00\x15");
+    addr_set_v4(&in.client, (const uint8_t *)"\x0a\x00\x00\x02");
+    in.server_head.data = (const uint8_t *)server;
+    in.server_head.len = (uint32_t)n;
+    static const char client[] = "EHLO x\r\n\r\nQUIT\r\neprt |1|10.0.0.2|50001|\r\n"
+                                 "pOrT 10,0,0,2,195,80\r\nPORT 10,0,0,2,195,81";
+    in.client_head.data = (const uint8_t *)client;
+    in.client_head.len = (uint32_t)strlen(client);
+    struct seen s = {.n = 0};
+    CU_ASSERT_EQUAL(ftp_announced_channels(&in, record, &s), 3);
+    CU_ASSERT_EQUAL_FATAL(s.n, 3); /* the last PORT is cut by the head's end */
+    CU_ASSERT_STRING_EQUAL(s.text[0], "PASV 10.0.0.21:40000");
+    CU_ASSERT_STRING_EQUAL(s.text[1], "EPRT 10.0.0.2:50001");
+    CU_ASSERT_STRING_EQUAL(s.text[2], "PORT 10.0.0.2:50000");
+}
+
 static struct seen run_segment(const char *payload, const char *sender)
 {
     struct ps_addr from;
@@ -176,6 +209,7 @@ void suite_ftp(void)
                {"EPSV", test_epsv}, {"PORT and EPRT", test_port_eprt},
                {"capture began mid-session", test_midstream},
                {"not FTP, cut, invalid", test_not_ftp_or_cut},
+               {"among other lines", test_among_other_lines},
                {"one segment at a time", test_segments},
                {"segments that announce nothing", test_segments_not_announcing},
                {"who listens", test_who_listens});
