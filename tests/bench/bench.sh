@@ -79,10 +79,10 @@ for cap in mixed bulk; do
     # How many times faster than ndpiReader, one thread and every thread (wall time).
     if [ -n "${times[ndpiReader]:-}" ]; then
         nd=$(echo ${times[ndpiReader]} | tr ' ' '\n' | median)
-        line="ndpiReader takes $(awk -v a="$nd" -v b="$ps1" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')x portsleuth's wall time"
+        line="ndpiReader takes $(awk -v a="$nd" -v b="$ps1" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')x portsleuth's wall time"
         if [ -n "${times[portsleuth-2t]:-}" ]; then
             ps2=$(echo ${times[portsleuth-2t]} | tr ' ' '\n' | median)
-            line+=", $(awk -v a="$nd" -v b="$ps2" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}')x with --threads 2"
+            line+=", $(awk -v a="$nd" -v b="$ps2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')x with --threads 2"
         fi
         echo "$line"
     fi
