@@ -641,6 +641,20 @@ void sig_analyze(struct sig *g, const char *pattern, size_t len, uint32_t option
     g->first_any = set_count(set) > 128;
 }
 
+/* Counting sort, first half: bucket b's ids start at off[b]; fill gets the offsets as the
+ * next free place of each bucket, for the caller's second pass. */
+static int index_alloc(struct sig_index *ix, const uint32_t count[258], uint32_t fill[257])
+{
+    ix->off[0] = 0;
+    for (int b = 0; b < 257; b++)
+        ix->off[b + 1] = ix->off[b] + count[b];
+    ix->ids = malloc((ix->off[257] ? ix->off[257] : 1) * sizeof *ix->ids);
+    if (!ix->ids)
+        return -1;
+    memcpy(fill, ix->off, 257 * sizeof *fill);
+    return 0;
+}
+
 int sig_index_build(const struct sigset *s, const struct sig_list *list, struct sig_index *ix)
 {
     uint32_t count[258] = {0};
@@ -654,14 +668,9 @@ int sig_index_build(const struct sigset *s, const struct sig_list *list, struct 
             for (unsigned b = 0; b < 256; b++)
                 count[b] += set_has(g->first, b);
     }
-    ix->off[0] = 0;
-    for (int b = 0; b < 257; b++)
-        ix->off[b + 1] = ix->off[b] + count[b];
-    ix->ids = malloc((ix->off[257] ? ix->off[257] : 1) * sizeof *ix->ids);
-    if (!ix->ids)
-        return -1;
     uint32_t fill[257];
-    memcpy(fill, ix->off, sizeof fill);
+    if (index_alloc(ix, count, fill) != 0)
+        return -1;
     for (uint32_t i = 0; i < list->n; i++) {
         uint32_t id = list->ids[i];
         const struct sig *g = &s->sigs[id];
@@ -685,14 +694,9 @@ static int probe_index(const struct sigset *s, uint8_t transport,
     for (uint32_t i = 0; i < s->nprobes; i++)
         if (s->probes[i].transport == transport && key(&s->probes[i]) >= 0)
             count[key(&s->probes[i])]++;
-    ix->off[0] = 0;
-    for (int b = 0; b < 257; b++)
-        ix->off[b + 1] = ix->off[b] + count[b];
-    ix->ids = malloc((ix->off[257] ? ix->off[257] : 1) * sizeof *ix->ids);
-    if (!ix->ids)
-        return -1;
     uint32_t fill[257];
-    memcpy(fill, ix->off, sizeof fill);
+    if (index_alloc(ix, count, fill) != 0)
+        return -1;
     for (uint32_t i = 0; i < s->nprobes; i++)
         if (s->probes[i].transport == transport && key(&s->probes[i]) >= 0)
             ix->ids[fill[key(&s->probes[i])]++] = i;
