@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PS_ADDR_TEXT_MAX 46 /* INET6_ADDRSTRLEN */
 
@@ -20,6 +21,11 @@ struct ps_addr {
 void addr_set_v4(struct ps_addr *a, const uint8_t *four);
 void addr_set_v6(struct ps_addr *a, const uint8_t *sixteen);
 int addr_compare(const struct ps_addr *a, const struct ps_addr *b);
+/* Equality alone: inlined, for the loops that run per packet or per flow. */
+static inline int addr_equal(const struct ps_addr *a, const struct ps_addr *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}
 /* RFC 5952 short form for IPv6, dotted quad for IPv4. */
 const char *addr_to_text(const struct ps_addr *a, char out[PS_ADDR_TEXT_MAX]);
 

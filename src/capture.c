@@ -526,13 +526,8 @@ static bool read_rest_as_pcapng(struct reader *r, const char *path, const char *
     }
     if (res.stopped)
         r->stopped = true;
-    if (res.cut || res.failed) {
-        progress_clear(&r->progress);
-        fprintf(stderr, "portsleuth: warning: %s: %s at byte %ld after %llu packets (%s)\n", name,
-                strstr(res.why, "truncated") ? "capture cut off" : "stopped reading", res.offset,
-                (unsigned long long)r->n, res.why);
-        r->stats->inputs_truncated++;
-    }
+    if (res.cut || res.failed)
+        report_stop(r, name, res.offset, res.why);
     if (res.offset > 0)
         r->progress.done_bytes += (uint64_t)res.offset;
     return true;

@@ -52,6 +52,8 @@
 #define PCAP_RESYNC_WINDOW_US (86400ull * US_PER_S)
 /* libpcap 1.10's longest record (MAXIMUM_SNAPLEN) for the link types walked. */
 #define WALK_MAX_RECORD 262144u
+/* The walker's window holds two of the longest records it accepts. */
+_Static_assert(WALK_MAX_RECORD <= PCAP_MAX_RECORD, "a walked record must fit the window");
 
 struct window {
     FILE *f;

@@ -681,11 +681,6 @@ static uint16_t outer_vlan(const struct packet_view *p)
     return p->vlan_count ? (uint16_t)(p->vlan[0] & 0x0fff) : 0;
 }
 
-static bool addr_equal(const struct ps_addr *a, const struct ps_addr *b)
-{
-    return memcmp(a, b, sizeof *a) == 0;
-}
-
 /* Which side of flow f sent packet p, or -1 when p is not of this flow. */
 static int side_of(const struct flow *f, const struct packet_view *p, uint16_t vlan)
 {
@@ -844,20 +839,18 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet_view *p
     int s = 0;
     struct flow *f = t->last && (s = side_of(t->last, pkt, vlan)) >= 0 ? t->last : NULL;
     uint32_t hash = 0;
-    bool hashed = false;
     if (!f) {
         hash = packet_hash(t, pkt, vlan);
-        hashed = true;
         f = lookup(t, hash, pkt, vlan, &s);
     }
-    if (f && (is_due(t, f) || starts_new_conversation(f, pkt))) {
-        hash = f->hash;
-        hashed = true;
-        flow_expire(t, f, is_due(t, f) ? timeout_reason(f) : FLOW_END_CLOSED);
+    bool due = f && is_due(t, f);
+    if (f && (due || starts_new_conversation(f, pkt))) {
+        hash = f->hash; /* a flow found by the last-flow shortcut: the hash is the flow's */
+        flow_expire(t, f, due ? timeout_reason(f) : FLOW_END_CLOSED);
         f = NULL;
     }
     if (!f) {
-        f = flow_create(t, hashed ? hash : packet_hash(t, pkt, vlan), pkt, vlan);
+        f = flow_create(t, hash, pkt, vlan);
         if (!f) {
             t->stats.alloc_failures++;
             return NULL;
@@ -911,8 +904,7 @@ void flow_table_flush(struct flow_table *t)
 
 void flow_table_tick(struct flow_table *t, uint64_t now_us)
 {
-    if (now_us > t->now_us)
-        t->now_us = now_us;
+    flow_table_advance(t, now_us);
     expire_due(t, UINT64_MAX);
     t->stats.memory = memory_in_use(t);
 }

@@ -165,13 +165,6 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h ^ (h >> 33);
 }
 
-/* Equality alone: a comparison the compiler inlines, for the loops that run per flow (with
-   --threads, inside the inventory lock that the other threads wait for). */
-static bool same_addr(const struct ps_addr *a, const struct ps_addr *b)
-{
-    return memcmp(a, b, sizeof *a) == 0;
-}
-
 /* FNV-1a over a name, started from the seed. */
 static uint64_t name_hash(uint64_t seed, const char *name)
 {
@@ -350,7 +343,7 @@ static struct endpoint_slot *lookup_slot(const struct inventory *inv, const stru
 {
     size_t b = bucket_of(inv, host, port, transport);
     for (struct endpoint_slot *s = inv->buckets[b]; s; s = s->next)
-        if (s->rec.port == port && s->rec.transport == transport && same_addr(&s->rec.host, host))
+        if (s->rec.port == port && s->rec.transport == transport && addr_equal(&s->rec.host, host))
             return s;
     return NULL;
 }
@@ -457,13 +450,13 @@ static int evidence_order(const struct evidence *a, const struct evidence *b)
 static bool add_evidence(struct endpoint_slot *s, const struct evidence *ev)
 {
     struct endpoint_record *rec = &s->rec;
-    /* Byte for byte a statement the list holds (the usual case: the endpoint's earlier flows
-       made it, with the same witness code): it is the one same_evidence would find, and
-       equal in order, so nothing changes. Anything else takes the comparisons below. */
-    for (unsigned i = 0; i < rec->evidence_count; i++)
+    /* One pass. Byte for byte a statement the list holds (the usual case: the endpoint's
+       earlier flows made it, with the same witness code) changes nothing and costs one
+       memcmp; the list never holds two statements same_evidence finds equal, so the entry
+       it matches is the only one the comparisons below could find. */
+    for (unsigned i = 0; i < rec->evidence_count; i++) {
         if (memcmp(&rec->evidence[i], ev, sizeof *ev) == 0)
             return false;
-    for (unsigned i = 0; i < rec->evidence_count; i++)
         if (same_evidence(&rec->evidence[i], ev)) {
             /* The same statement by another rule: the one first in order stays. */
             if (evidence_order(ev, &rec->evidence[i]) >= 0)
@@ -471,6 +464,7 @@ static bool add_evidence(struct endpoint_slot *s, const struct evidence *ev)
             rec->evidence[i] = *ev;
             return true;
         }
+    }
     if (!evidence_room(s))
         return false;
     unsigned n = rec->evidence_count, pos = n;
@@ -568,7 +562,7 @@ static void count_client(const struct inventory *inv, struct endpoint_slot *s,
     unsigned i = (unsigned)mix(addr_hash(inv->seed, client), client->family) & (CLIENT_SLOTS - 1u);
     /* At most PS_MAX_CLIENTS_TRACKED slots are taken: the probe meets a free one. */
     for (; cs->slot[i]; i = (i + 1u) & (CLIENT_SLOTS - 1u))
-        if (same_addr(&cs->host[cs->slot[i] - 1u], client))
+        if (addr_equal(&cs->host[cs->slot[i] - 1u], client))
             return;
     if (n == PS_MAX_CLIENTS_TRACKED) {
         /* Past the cap the count is a lower bound: each new flow from an untracked
@@ -683,7 +677,7 @@ static const struct expectation *find_expectation(const struct inventory *inv,
 {
     for (size_t i = 0; i < inv->expect_count; i++) {
         const struct expectation *x = &inv->expect[i];
-        if (x->port == port && x->transport == transport && same_addr(&x->host, host))
+        if (x->port == port && x->transport == transport && addr_equal(&x->host, host))
             return x;
     }
     return NULL;
