@@ -493,31 +493,27 @@ struct search {
     struct evidence *ev;
 };
 
+/* n bytes of a against b, byte for byte or without case. */
+static bool bytes_eq(const uint8_t *a, const uint8_t *b, unsigned n, bool caseless)
+{
+    if (!caseless)
+        return memcmp(a, b, n) == 0;
+    for (unsigned i = 0; i < n; i++)
+        if (sig_lower(a[i]) != sig_lower(b[i]))
+            return false;
+    return true;
+}
+
 /* The literal bytes a match must have where it must have them: the prefix, and the run
  * when its place is fixed (sig_index.c). */
 static bool prefix_matches(const struct sig *g, const uint8_t *subject, uint32_t len)
 {
     if (len < g->prefix_len || len < g->min_len)
         return false;
-    if (g->run_at >= 0) {
-        if (len < (uint32_t)g->run_at + g->run_len)
-            return false;
-        const uint8_t *at = subject + g->run_at;
-        if (!g->run_caseless) {
-            if (memcmp(at, g->run, g->run_len) != 0)
-                return false;
-        } else {
-            for (unsigned i = 0; i < g->run_len; i++)
-                if (sig_lower(at[i]) != sig_lower(g->run[i]))
-                    return false;
-        }
-    }
-    if (!g->caseless_prefix)
-        return memcmp(subject, g->prefix, g->prefix_len) == 0;
-    for (unsigned i = 0; i < g->prefix_len; i++)
-        if (sig_lower(subject[i]) != sig_lower(g->prefix[i]))
-            return false;
-    return true;
+    if (g->run_at >= 0 && (len < (uint32_t)g->run_at + g->run_len ||
+                           !bytes_eq(subject + g->run_at, g->run, g->run_len, g->run_caseless)))
+        return false;
+    return bytes_eq(subject, g->prefix, g->prefix_len, g->caseless_prefix);
 }
 
 /* Whether signature id runs JIT-compiled; compiles it on its first use. */
