@@ -190,6 +190,14 @@ static void record_ended_flows(struct engine *e)
     e->nended = 0;
 }
 
+/* The batch into the inventory, under the lock. */
+static void flush_ended(struct engine *e)
+{
+    lock_inventory(e);
+    record_ended_flows(e);
+    unlock_inventory(e);
+}
+
 uint64_t engine_watch_segment(struct inventory *inv, pthread_mutex_t *lock,
                               const struct packet_view *pkt)
 {
@@ -312,25 +320,16 @@ static void flow_ended(struct engine *e, const struct flow *f)
        the server (or nothing was recorded: the flow went unanswered). */
     struct endpoint_record *rec =
         s == !!(f->owner_flags & OWNER_RECORD_SIDE1) ? f->owner_state : NULL;
-    if (!e->opt.inv_lock) {
-        if (rec)
-            inventory_record_ended(rec, f->last_us);
-        else
-            inventory_flow_ended(e->opt.inv, &f->key.addr[s], f->key.port[s], f->key.transport,
-                                 f->last_us);
-        return;
-    }
-    if (e->nended == ENGINE_ENDED_BATCH) {
-        lock_inventory(e);
-        record_ended_flows(e);
-        unlock_inventory(e);
-    }
+    if (e->nended == ENGINE_ENDED_BATCH)
+        flush_ended(e);
     struct ended_flow *x = &e->ended[e->nended++];
     x->rec = rec;
     x->host = f->key.addr[s];
     x->port = f->key.port[s];
     x->transport = f->key.transport;
     x->last_us = f->last_us;
+    if (!e->opt.inv_lock)
+        record_ended_flows(e); /* nobody to wait for: no batch */
 }
 
 static void on_expire(struct flow *f, enum flow_end_reason why, void *ctx)
@@ -474,11 +473,8 @@ void engine_tick(struct engine *e, uint64_t now_us)
 void engine_finish(struct engine *e)
 {
     flow_table_flush(e->flows);
-    if (e->nended) {
-        lock_inventory(e);
-        record_ended_flows(e);
-        unlock_inventory(e);
-    }
+    if (e->nended)
+        flush_ended(e);
 }
 
 const struct decode_stats *engine_decode_stats(const struct engine *e)
